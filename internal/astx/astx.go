@@ -1,0 +1,80 @@
+// Package astx holds syntax helpers the analyzers share: the enclosing function, loop and go
+// statement of a node, read from an inspector stack.
+package astx
+
+import (
+	"go/ast"
+)
+
+// EnclosingFunc returns the innermost function (declaration or literal) on stack, or nil.
+func EnclosingFunc(stack []ast.Node) ast.Node {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch stack[i].(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return stack[i]
+		}
+	}
+	return nil
+}
+
+// FuncBody returns the body of a *ast.FuncDecl or *ast.FuncLit (nil for declarations without one).
+func FuncBody(fn ast.Node) *ast.BlockStmt {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		return fn.Body
+	case *ast.FuncLit:
+		return fn.Body
+	}
+	return nil
+}
+
+// FuncType returns the signature syntax of a *ast.FuncDecl or *ast.FuncLit.
+func FuncType(fn ast.Node) *ast.FuncType {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		return fn.Type
+	case *ast.FuncLit:
+		return fn.Type
+	}
+	return nil
+}
+
+// EnclosingLoop returns the innermost for or range statement on stack that encloses the top node
+// within the same function (a loop outside a function literal does not count: the literal may run
+// once). It returns nil when there is none.
+func EnclosingLoop(stack []ast.Node) ast.Stmt {
+	for i := len(stack) - 2; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return nil
+		case *ast.ForStmt:
+			// The init and post statements run once or per iteration, not the body: only a
+			// node in the body is "in the loop".
+			if n.Body == stack[i+1] {
+				return n
+			}
+		case *ast.RangeStmt:
+			if n.Body == stack[i+1] {
+				return n
+			}
+		}
+	}
+	return nil
+}
+
+// EnclosingGo returns the innermost go statement whose function literal contains the top of stack.
+func EnclosingGo(stack []ast.Node) *ast.GoStmt {
+	for i := len(stack) - 1; i >= 1; i-- {
+		if lit, ok := stack[i].(*ast.FuncLit); ok {
+			if call, ok := stack[i-1].(*ast.CallExpr); ok && call.Fun == lit && i >= 2 {
+				if g, ok := stack[i-2].(*ast.GoStmt); ok {
+					return g
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Unparen strips parentheses; kept here so helpers read uniformly.
+func Unparen(e ast.Expr) ast.Expr { return ast.Unparen(e) }
