@@ -3,6 +3,9 @@ package hotcgo
 import (
 	_ "embed"
 	"flag"
+	"go/types"
+	"reflect"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -19,13 +22,26 @@ const Name = "hotcgo"
 
 // Config is hotcgo's configuration. Each field is both a flag (-hotcgo.<name>) and a golangci-lint
 // setting of the same name (the json tag).
-type Config struct{}
+type Config struct {
+	// MaxConstantTrips is the largest constant trip count of a loop that is still "a fixed, small
+	// number": a loop that runs at most this many times (a constant bound, an array, a literal
+	// list) neither spawns goroutines per item nor crosses into C per item.
+	MaxConstantTrips int `json:"max-constant-trips"`
+	// Loops enables the second pattern: a cgo call on every iteration of a loop that runs in a
+	// spawned goroutine (including worker pools that call C once per job).
+	Loops bool `json:"loops"`
+}
 
 // Default returns the configuration used by Analyzer.
-func Default() Config { return Config{} }
+func Default() Config { return Config{MaxConstantTrips: 16, Loops: true} }
 
 // RegisterFlags binds c's fields to fs, with c's current values as defaults.
-func (c *Config) RegisterFlags(fs *flag.FlagSet) {}
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.IntVar(&c.MaxConstantTrips, "max-constant-trips", c.MaxConstantTrips,
+		"loops with a constant trip count up to this value are a fixed, small number of iterations and are not reported")
+	fs.BoolVar(&c.Loops, "loops", c.Loops,
+		"report cgo calls on every iteration of a loop that runs in a spawned goroutine (worker pools included)")
+}
 
 // Analyzer is hotcgo with the default configuration (Bazel nogo and vet use this variable).
 var Analyzer = New(Default())
@@ -34,16 +50,90 @@ var Analyzer = New(Default())
 func New(cfg Config) *analysis.Analyzer {
 	c := cfg
 	a := &analysis.Analyzer{
-		Name:     Name,
-		Doc:      docx.Extract(doc, Name),
-		URL:      "https://pkg.go.dev/github.com/goroguard/goroguard/analyzers/hotcgo",
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Name:      Name,
+		Doc:       docx.Extract(doc, Name),
+		URL:       "https://pkg.go.dev/github.com/goroguard/goroguard/analyzers/hotcgo",
+		Requires:  []*analysis.Analyzer{inspect.Analyzer},
+		FactTypes: []analysis.Fact{new(ReachesCgo)},
+		// The result is unused by other analyzers; declaring it keeps the driver honest about types.
+		ResultType: reflect.TypeFor[*Result](),
 	}
 	c.RegisterFlags(&a.Flags)
 	a.Run = guard.Run(Name, func(pass *guard.Pass) (any, error) { return run(pass, &c) })
 	return a
 }
 
+// Result is what a pass of hotcgo computed: the functions of the package that reach a cgo call.
+// Tests and tools may read it; other analyzers use the facts instead.
+type Result struct {
+	// Reaches maps each function of the package that reaches a cgo call to the C function reached.
+	Reaches map[*types.Func]string
+}
+
+// ReachesCgo is the fact attached to a function that, when called, executes a call into C in the
+// calling goroutine: directly (a C.f call in its body) or through static calls to functions of its
+// own or other packages that do.
+type ReachesCgo struct {
+	// C names the C function reached, "C.f", for messages in the importing package.
+	C string
+}
+
+// AFact marks ReachesCgo as a fact.
+func (*ReachesCgo) AFact() {}
+
+func (f *ReachesCgo) String() string { return "reaches " + f.C }
+
 func run(pass *guard.Pass, c *Config) (any, error) {
-	return nil, nil
+	res := &Result{Reaches: map[*types.Func]string{}}
+	if !mayReachCgo(pass) {
+		return res, nil // no cgo here and no import that reaches C: nothing to find or export
+	}
+	a := newChecker(pass, c)
+	a.summarize()
+	a.exportFacts()
+	for fn, r := range a.reach {
+		res.Reaches[fn] = r.c
+	}
+	a.reportSpawns()
+	if c.Loops {
+		a.reportLoops()
+	}
+	return res, nil
+}
+
+// mayReachCgo is the early exit: the package was processed by cgo itself, or a function of one of
+// its direct imports carries a ReachesCgo fact. Static calls reach only functions of directly
+// imported packages (and methods of their types), so direct imports are enough. The facts visible
+// here are few (only functions that reach C have one), so the scan is cheap.
+func mayReachCgo(pass *guard.Pass) bool {
+	direct := map[*types.Package]bool{}
+	for _, imp := range pass.Pkg.Imports() {
+		if imp.Path() == "runtime/cgo" {
+			return true
+		}
+		direct[imp] = true
+	}
+	for _, f := range pass.AllObjectFacts() {
+		if f.Object != nil && direct[f.Object.Pkg()] {
+			return true
+		}
+	}
+	// A cgo-processed package imports runtime/cgo from _cgo_gotypes.go; be robust against drivers
+	// that present the files differently and look for cmd/cgo's declarations too.
+	for _, name := range pass.Pkg.Scope().Names() {
+		if strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_C2func_") {
+			return true
+		}
+	}
+	return false
+}
+
+// exportFacts attaches ReachesCgo to every exported function or method of the package that reaches
+// C: only those can be called statically from another package.
+func (a *checker) exportFacts() {
+	for _, fn := range a.order {
+		if r, ok := a.reach[fn]; ok && fn.Exported() {
+			a.pass.ExportObjectFact(fn, &ReachesCgo{C: r.c})
+		}
+	}
 }
