@@ -3,12 +3,20 @@ package spawnloop
 import (
 	_ "embed"
 	"flag"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/goroguard/goroguard/internal/costs"
 	"github.com/goroguard/goroguard/internal/docx"
 	"github.com/goroguard/goroguard/internal/guard"
+	"github.com/goroguard/goroguard/internal/spawn"
 )
 
 //go:embed doc.go
@@ -19,13 +27,30 @@ const Name = "spawnloop"
 
 // Config is spawnloop's configuration. Each field is both a flag (-spawnloop.<name>) and a golangci-lint
 // setting of the same name (the json tag).
-type Config struct{}
+type Config struct {
+	// ReportAcceptLoops reports `for { c, _ := ln.Accept(); go serve(c) }` accept loops.
+	ReportAcceptLoops bool `json:"report-accept-loops"`
+	// MaxConstantTrips is the largest constant trip count that counts as bounded fan-out.
+	MaxConstantTrips int `json:"max-constant-trips"`
+	// IncludeTests analyses _test.go files too.
+	IncludeTests bool `json:"include-tests"`
+}
+
+// DefaultMaxConstantTrips is the default of max-constant-trips.
+const DefaultMaxConstantTrips = 1000
 
 // Default returns the configuration used by Analyzer.
-func Default() Config { return Config{} }
+func Default() Config { return Config{MaxConstantTrips: DefaultMaxConstantTrips} }
 
 // RegisterFlags binds c's fields to fs, with c's current values as defaults.
-func (c *Config) RegisterFlags(fs *flag.FlagSet) {}
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.ReportAcceptLoops, "report-accept-loops", c.ReportAcceptLoops,
+		"report accept loops that start one goroutine per accepted connection")
+	fs.IntVar(&c.MaxConstantTrips, "max-constant-trips", c.MaxConstantTrips,
+		"loops whose trip count is a constant at most this large are bounded fan-out")
+	fs.BoolVar(&c.IncludeTests, "include-tests", c.IncludeTests,
+		"also analyse _test.go files (tests fan out on purpose)")
+}
 
 // Analyzer is spawnloop with the default configuration (Bazel nogo and vet use this variable).
 var Analyzer = New(Default())
@@ -34,16 +59,348 @@ var Analyzer = New(Default())
 func New(cfg Config) *analysis.Analyzer {
 	c := cfg
 	a := &analysis.Analyzer{
-		Name:     Name,
-		Doc:      docx.Extract(doc, Name),
-		URL:      "https://pkg.go.dev/github.com/goroguard/goroguard/analyzers/spawnloop",
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Name:      Name,
+		Doc:       docx.Extract(doc, Name),
+		URL:       "https://pkg.go.dev/github.com/goroguard/goroguard/analyzers/spawnloop",
+		Requires:  []*analysis.Analyzer{inspect.Analyzer},
+		FactTypes: []analysis.Fact{new(SpawnsFact)},
 	}
 	c.RegisterFlags(&a.Flags)
 	a.Run = guard.Run(Name, func(pass *guard.Pass) (any, error) { return run(pass, &c) })
 	return a
 }
 
-func run(pass *guard.Pass, c *Config) (any, error) {
+// SpawnsFact records that calling a function starts goroutines the caller does not wait for:
+// one on every call (PerCall), or one per item of its parameter number Param-1 (Param > 0).
+type SpawnsFact struct {
+	PerCall bool
+	Param   int
+	Name    string
+}
+
+// AFact marks SpawnsFact as an analysis fact.
+func (*SpawnsFact) AFact() {}
+
+func (f *SpawnsFact) String() string {
+	var parts []string
+	if f.PerCall {
+		parts = append(parts, "spawns per call")
+	}
+	if f.Param > 0 {
+		parts = append(parts, "spawns per item of "+f.Name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// event is a place that starts goroutines: a spawn site, or a call to a function with a SpawnsFact.
+type event struct {
+	node   ast.Node
+	stack  []ast.Node
+	site   *spawn.Site
+	call   *ast.CallExpr
+	callee *types.Func
+}
+
+type checker struct {
+	pass   *guard.Pass
+	cfg    *Config
+	local  map[*types.Func]*SpawnsFact // facts of this package's functions, computed to a fixed point
+	limits map[types.Object]bool       // cache of groupLimited for fields and package vars
+}
+
+func run(pass *guard.Pass, cfg *Config) (any, error) {
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c := &checker{pass: pass, cfg: cfg, local: map[*types.Func]*SpawnsFact{}, limits: map[types.Object]bool{}}
+	imported := len(pass.AllObjectFacts()) > 0
+
+	var events []*event
+	spawns := 0
+	insp.WithStack([]ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil)}, func(n ast.Node, push bool, stack []ast.Node) bool {
+		if !push {
+			return true
+		}
+		pass.At(n.Pos())
+		if !cfg.IncludeTests && strings.HasSuffix(pass.Fset.File(n.Pos()).Name(), "_test.go") {
+			return false
+		}
+		if s, ok := spawn.At(pass.TypesInfo, n); ok {
+			spawns++
+			events = append(events, &event{node: n, stack: append([]ast.Node(nil), stack...), site: &s})
+			return true
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if len(stack) >= 2 {
+			if g, ok := stack[len(stack)-2].(*ast.GoStmt); ok && g.Call == call {
+				return true // the go statement itself is the spawn
+			}
+		}
+		fn, _ := typeutil.Callee(pass.TypesInfo, call).(*types.Func)
+		if fn == nil || fn.Pkg() == nil {
+			return true
+		}
+		if fn.Pkg() == pass.Pkg || (imported && pass.ImportObjectFact(fn, new(SpawnsFact))) {
+			events = append(events, &event{node: n, stack: append([]ast.Node(nil), stack...), call: call, callee: fn})
+		}
+		return true
+	})
+	if spawns == 0 && !imported {
+		return nil, nil // nothing in this package starts a goroutine
+	}
+
+	// Facts of this package's functions depend on each other: iterate to a fixed point (bounded).
+	for iter := 0; iter < 5; iter++ {
+		changed := false
+		for _, ev := range events {
+			if c.eval(ev, false) {
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for fn, f := range c.local {
+		pass.ExportObjectFact(fn, f)
+	}
+	for _, ev := range events {
+		c.eval(ev, true)
+	}
 	return nil, nil
+}
+
+// factOf returns the SpawnsFact of fn, from this package's fixed point or an imported package.
+func (c *checker) factOf(fn *types.Func) *SpawnsFact {
+	if fn == nil {
+		return nil
+	}
+	if fn.Pkg() == c.pass.Pkg {
+		return c.local[fn.Origin()]
+	}
+	f := new(SpawnsFact)
+	if c.pass.ImportObjectFact(fn.Origin(), f) {
+		return f
+	}
+	return nil
+}
+
+// addFact merges f into the fact of the function declared by decl; it reports whether that changed.
+func (c *checker) addFact(decl *ast.FuncDecl, perCall bool, param int, name string) bool {
+	fn, _ := c.pass.TypesInfo.Defs[decl.Name].(*types.Func)
+	if fn == nil {
+		return false
+	}
+	f := c.local[fn]
+	if f == nil {
+		f = &SpawnsFact{}
+		c.local[fn] = f
+	}
+	changed := false
+	if perCall && !f.PerCall {
+		f.PerCall, changed = true, true
+	}
+	if param > 0 && f.Param == 0 {
+		f.Param, f.Name, changed = param, name, true
+	}
+	return changed
+}
+
+// eval examines one event. With report unset it only derives facts and reports whether a fact
+// changed; with report set it reports the finding, if any.
+func (c *checker) eval(ev *event, report bool) bool {
+	pass := c.pass
+	pass.At(ev.node.Pos())
+	var fact *SpawnsFact
+	if ev.site == nil {
+		fact = c.factOf(ev.callee)
+		if fact == nil {
+			return false
+		}
+	}
+	// A long-lived loop per item (go sendLoop.loop(), go w.serveSubstream(ws)) is a component per
+	// configured or registered thing, not per-item work (accept loops aside: see below).
+	longLived := ev.site != nil && c.longLived(ev.site)
+	stack := ev.stack
+	fnIdx := -1
+	for i := len(stack) - 1; i >= 0; i-- {
+		if _, ok := stack[i].(*ast.FuncDecl); ok {
+			fnIdx = i
+			break
+		}
+		if _, ok := stack[i].(*ast.FuncLit); ok {
+			fnIdx = i
+			break
+		}
+	}
+	if fnIdx < 0 {
+		return false
+	}
+	decl, _ := stack[fnIdx].(*ast.FuncDecl)
+	stmtIdx := stmtIndex(stack)
+
+	// The loops between the function and the event, innermost first.
+	var loops []int
+	for i := len(stack) - 2; i > fnIdx; i-- {
+		switch l := stack[i].(type) {
+		case *ast.ForStmt:
+			if l.Body == stack[i+1] {
+				loops = append(loops, i)
+			}
+		case *ast.RangeStmt:
+			if l.Body == stack[i+1] {
+				loops = append(loops, i)
+			}
+		}
+	}
+
+	if len(loops) == 0 {
+		if report || decl == nil {
+			return false
+		}
+		changed := false
+		// A function that unconditionally starts a goroutine it does not wait for spawns per call.
+		perCall := (ev.site != nil && ev.site.Kind == spawn.GoStmt) || (fact != nil && fact.PerCall)
+		if perCall && !longLived && c.unconditional(stack, fnIdx, stmtIdx) && !c.waitsAfter(stack, fnIdx+1, stmtIdx) &&
+			!(ev.site != nil && signalsAfter(stack, fnIdx+1, stmtIdx, ev.site.Lit())) {
+			changed = c.addFact(decl, true, 0, "") || changed
+		}
+		// A function that passes its parameter to a per-item spawner spawns per item of it.
+		if fact != nil && fact.Param > 0 && fact.Param-1 < len(ev.call.Args) {
+			if src := c.classifyData(ev.call.Args[fact.Param-1], stack, fnIdx, 0); src.kind == unbounded && src.param > 0 && src.owner == fnIdx {
+				changed = c.addFact(decl, false, src.param, src.paramName) || changed
+			}
+		}
+		return changed
+	}
+
+	var src source
+	var loopIdx int
+	for _, li := range loops {
+		src = c.classifyLoop(stack, li, fnIdx, ev.node)
+		loopIdx = li
+		if src.kind == trips && src.trips <= int64(c.cfg.MaxConstantTrips) {
+			continue // a small constant multiplier: look at the enclosing loop
+		}
+		break
+	}
+	if longLived && src.kind != accept {
+		return false
+	}
+	switch src.kind {
+	case unbounded:
+	case trips:
+		if src.trips <= int64(c.cfg.MaxConstantTrips) {
+			return false
+		}
+		src.desc = fmt.Sprintf("a loop of %d iterations", src.trips)
+	case accept:
+		if !c.cfg.ReportAcceptLoops {
+			return false
+		}
+	default:
+		return false
+	}
+	body := loopBody(stack[loopIdx])
+	if c.limiterBefore(body, ev) || c.waitsAfter(stack, loopIdx+1, stmtIdx) || exitsAfter(stack, loopIdx, stmtIdx) {
+		return false
+	}
+	if ev.site != nil && ev.site.Spawner != nil && ev.site.Spawner.Limit != "" && c.groupLimited(ev.site, stack, fnIdx) {
+		return false
+	}
+	if ev.site == nil && !fact.PerCall && fact.Param == 0 {
+		return false
+	}
+
+	if !report {
+		if decl != nil && src.kind == unbounded && src.param > 0 && src.owner == fnIdx {
+			return c.addFact(decl, false, src.param, src.paramName)
+		}
+		return false
+	}
+	c.report(ev, fact, src, stack[loopIdx])
+	return false
+}
+
+func (c *checker) report(ev *event, fact *SpawnsFact, src source, loop ast.Node) {
+	pass := c.pass
+	var msg string
+	switch {
+	case ev.site != nil && ev.site.Spawner != nil && ev.site.Spawner.Limit != "":
+		recv := types.ExprString(ev.site.Recv)
+		msg = fmt.Sprintf("%s on %s in %s starts one goroutine per item and %s has no %s: call %s.%s(runtime.GOMAXPROCS(0)) before the loop",
+			ev.site.API(), recv, src.desc, recv, ev.site.Spawner.Limit, recv, ev.site.Spawner.Limit)
+	case ev.site != nil:
+		msg = fmt.Sprintf("%s in %s starts one goroutine per item with no bound on how many run at once: %s",
+			ev.site.API(), src.desc, suggestion)
+	case fact.PerCall:
+		msg = fmt.Sprintf("call to %s in %s starts one goroutine per item (%s starts a goroutine on every call) with no bound on how many run at once: %s",
+			ev.callee.Name(), src.desc, ev.callee.Name(), suggestion)
+	default:
+		msg = fmt.Sprintf("call to %s in %s starts one goroutine per item of its parameter %s for every item, a nested fan-out with no bound on how many run at once: %s",
+			ev.callee.Name(), src.desc, fact.Name, suggestion)
+	}
+	header := loop.Pos()
+	end := loopBody(loop).Lbrace
+	pass.Report(analysis.Diagnostic{
+		Pos:     ev.node.Pos(),
+		End:     ev.node.End(),
+		Message: msg + " (" + costs.SpawnPerItem.Summary + ")",
+		URL:     costs.SpawnPerItem.URL,
+		Related: []analysis.RelatedInformation{{Pos: header, End: end, Message: "the loop: " + src.desc}},
+	})
+}
+
+const suggestion = "acquire a semaphore before spawning, use an errgroup with SetLimit, or start runtime.GOMAXPROCS(0) workers that read the items from a channel"
+
+func loopBody(n ast.Node) *ast.BlockStmt {
+	switch l := n.(type) {
+	case *ast.ForStmt:
+		return l.Body
+	case *ast.RangeStmt:
+		return l.Body
+	}
+	return nil
+}
+
+// stmtIndex returns the index on stack of the statement that contains the top node.
+func stmtIndex(stack []ast.Node) int {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if _, ok := stack[i].(ast.Stmt); ok {
+			return i
+		}
+	}
+	return len(stack) - 1
+}
+
+// unconditional reports whether the statement at stack[stmt] runs on every call of the function at
+// stack[fn]: it is reached through plain blocks only, and no return precedes it.
+func (c *checker) unconditional(stack []ast.Node, fn, stmt int) bool {
+	for i := fn + 1; i < stmt; i++ {
+		switch stack[i].(type) {
+		case *ast.BlockStmt, *ast.LabeledStmt:
+		default:
+			return false
+		}
+	}
+	body, _ := stack[fn+1].(*ast.BlockStmt)
+	if body == nil {
+		return false
+	}
+	pos := stack[stmt].Pos()
+	early := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if early || n == nil || n.Pos() >= pos {
+			return false
+		}
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			early = true
+		}
+		return true
+	})
+	return !early
 }

@@ -1,6 +1,11 @@
 package spawnloop_test
 
 import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -10,5 +15,103 @@ import (
 
 func TestAnalyzer(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, analysistest.TestData(), spawnloop.Analyzer, "a")
+	for _, tc := range []struct {
+		name string
+		pkgs []string
+	}{
+		{"per-item spawns and near misses", []string{"a"}},
+		{"facts across packages", []string{"fanout", "b"}},
+		{"generic code", []string{"typeparams"}},
+		{"odd code", []string{"odd"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			analysistest.Run(t, analysistest.TestData(), spawnloop.New(spawnloop.Default()), tc.pkgs...)
+		})
+	}
+}
+
+// TestConfig checks that a non-default configuration changes the results: accept loops are
+// reported and the constant threshold is lowered.
+func TestConfig(t *testing.T) {
+	t.Parallel()
+	cfg := spawnloop.Default()
+	cfg.ReportAcceptLoops = true
+	cfg.MaxConstantTrips = 2
+	analysistest.Run(t, analysistest.TestData(), spawnloop.New(cfg), "acceptcfg")
+}
+
+// recorder collects analysistest's complaints instead of failing.
+type recorder struct {
+	mu   sync.Mutex
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// TestDefaultIsQuiet runs the default configuration over acceptcfg: both expectations there must
+// go unmet, since accept loops and 8 constant iterations are bounded by default.
+func TestDefaultIsQuiet(t *testing.T) {
+	t.Parallel()
+	r := &recorder{}
+	analysistest.Run(r, analysistest.TestData(), spawnloop.New(spawnloop.Default()), "acceptcfg")
+	missing := 0
+	for _, e := range r.errs {
+		if strings.Contains(e, "no diagnostic was reported") {
+			missing++
+		} else {
+			t.Errorf("unexpected complaint: %s", e)
+		}
+	}
+	if missing != 2 {
+		t.Errorf("default config: %d expected findings missing, want 2 (both silenced): %v", missing, r.errs)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	t.Parallel()
+	a := spawnloop.New(spawnloop.Default())
+	for name, want := range map[string]string{
+		"report-accept-loops": "false",
+		"max-constant-trips":  fmt.Sprint(spawnloop.DefaultMaxConstantTrips),
+		"include-tests":       "false",
+	} {
+		f := a.Flags.Lookup(name)
+		if f == nil {
+			t.Fatalf("flag %s missing", name)
+		}
+		if f.DefValue != want {
+			t.Errorf("flag %s default %s, want %s", name, f.DefValue, want)
+		}
+	}
+	// Flags of one instance do not change another.
+	if err := a.Flags.Set("report-accept-loops", "true"); err != nil {
+		t.Fatal(err)
+	}
+	if spawnloop.New(spawnloop.Default()).Flags.Lookup("report-accept-loops").Value.String() != "false" {
+		t.Error("setting one instance's flag changed another instance")
+	}
+}
+
+func TestFactGob(t *testing.T) {
+	t.Parallel()
+	in := &spawnloop.SpawnsFact{PerCall: true, Param: 2, Name: "items"}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 200 {
+		t.Errorf("fact encodes to %d bytes, want it small", buf.Len())
+	}
+	out := new(spawnloop.SpawnsFact)
+	if err := gob.NewDecoder(&buf).Decode(out); err != nil {
+		t.Fatal(err)
+	}
+	if *out != *in || out.String() != "spawns per call, spawns per item of items" {
+		t.Errorf("round trip: got %+v (%s), want %+v", out, out, in)
+	}
 }

@@ -1,0 +1,484 @@
+package spawnloop
+
+import (
+	"strings"
+
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/goroguard/goroguard/internal/apis"
+	"github.com/goroguard/goroguard/internal/spawn"
+)
+
+// This file recognises the patterns that bound a spawn inside an unbounded loop: a limiter acquired
+// before it, a wait for the goroutine within the iteration, an exit right after it, and a group
+// with a concurrency limit.
+
+// limiterBefore reports whether the iteration acquires a concurrency slot before the spawn of ev
+// (sem <- struct{}{}, <-tokens with the goroutine refilling, sem.Acquire), or whether the goroutine
+// itself acquires and releases a channel semaphore or calls a limiter.
+func (c *checker) limiterBefore(body *ast.BlockStmt, ev *event) bool {
+	info := c.pass.TypesInfo
+	var lit *ast.FuncLit
+	if ev.site != nil {
+		lit = ev.site.Lit()
+	}
+	pos := ev.node.Pos()
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found || n == nil || n.Pos() >= pos {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SendStmt:
+			key := types.ExprString(n.Chan)
+			if ch, ok := apis.IsChan(info.TypeOf(n.Chan)); ok && isToken(ch.Elem()) {
+				found = true
+			} else if lit != nil && chanOps(lit.Body, key).recv {
+				found = true
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && lit != nil && chanOps(lit.Body, types.ExprString(n.X)).send {
+				found = true // token bucket: take a token, the goroutine puts it back
+			}
+		case *ast.CallExpr:
+			found = isLimiterCall(info, n)
+		}
+		return !found
+	})
+	if found || lit == nil {
+		return found
+	}
+	// The goroutine acquires the limit itself: sem <- struct{}{}; defer func() { <-sem }(). The
+	// work is bounded; the parked goroutines are not, which spawnloop accepts (see Known limits).
+	sends := map[string]bool{}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SendStmt:
+			sends[types.ExprString(n.Chan)] = true
+		case *ast.CallExpr:
+			if isLimiterCall(info, n) {
+				found = true
+			}
+		}
+		return !found
+	})
+	for key := range sends {
+		if chanOps(lit.Body, key).recv {
+			return true
+		}
+	}
+	return found
+}
+
+func isLimiterCall(info *types.Info, call *ast.CallExpr) bool {
+	if m, _, ok := apis.CalledMethod(info, call); ok {
+		return limiterMethods[m] || limiterNames[m.Name]
+	}
+	return false
+}
+
+// isToken reports whether a channel of elem carries tokens: struct{}, bool or an integer.
+func isToken(elem types.Type) bool {
+	if s, ok := elem.Underlying().(*types.Struct); ok && s.NumFields() == 0 {
+		return true
+	}
+	b, ok := elem.Underlying().(*types.Basic)
+	return ok && b.Info()&(types.IsBoolean|types.IsInteger) != 0
+}
+
+type ops struct{ send, recv bool }
+
+// chanOps finds sends and receives on the channel spelled key within n (function literals included:
+// the release is often deferred).
+func chanOps(n ast.Node, key string) ops {
+	var o ops
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SendStmt:
+			if types.ExprString(n.Chan) == key {
+				o.send = true
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && types.ExprString(n.X) == key {
+				o.recv = true
+			}
+		}
+		return true
+	})
+	return o
+}
+
+// following calls f with each statement list that runs after the statement at stack[stmt] within
+// the block at stack[from] (the loop or function body), and with the stack index of that list's
+// owner. Sibling case clauses of a switch or select are not "after": they are alternatives.
+func following(stack []ast.Node, from, stmt int, f func(list []ast.Stmt, level int) bool) {
+	for i := stmt; i > from; i-- {
+		var list []ast.Stmt
+		switch stack[i].(type) {
+		case *ast.CaseClause, *ast.CommClause:
+			continue // the other clauses are alternatives, not what runs next
+		}
+		switch p := stack[i-1].(type) {
+		case *ast.BlockStmt:
+			list = p.List
+		case *ast.CaseClause:
+			list = p.Body
+		case *ast.CommClause:
+			list = p.Body
+		default:
+			continue
+		}
+		for k, s := range list {
+			if s == stack[i] {
+				if !f(list[k+1:], i-1) {
+					return
+				}
+				break
+			}
+		}
+	}
+}
+
+// waitsAfter reports whether, after the spawn and within the same iteration (or call), the code
+// waits: wg.Wait(), g.Wait(), a receive, a blocking select. The spawned goroutines then do not
+// pile up.
+func (c *checker) waitsAfter(stack []ast.Node, from, stmt int) bool {
+	waits := false
+	following(stack, from, stmt, func(list []ast.Stmt, _ int) bool {
+		for _, s := range list {
+			if c.blocks(s) {
+				waits = true
+				return false
+			}
+		}
+		return true
+	})
+	return waits
+}
+
+// blocks reports whether n contains a wait outside function literals.
+func (c *checker) blocks(n ast.Node) bool {
+	waits := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if waits {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.DeferStmt:
+			// defer func() { <-done }() waits before the function returns.
+			if lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit); ok && c.blocks(lit.Body) {
+				waits = true
+			}
+			return false
+		case *ast.FuncLit:
+			return false
+		case *ast.SelectStmt:
+			if hasDefault(n) {
+				// A select with default does not block: look only at the clause bodies.
+				for _, cl := range n.Body.List {
+					if cc, ok := cl.(*ast.CommClause); ok {
+						for _, b := range cc.Body {
+							if c.blocks(b) {
+								waits = true
+							}
+						}
+					}
+				}
+				return false
+			}
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Wait" {
+				waits = true
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				waits = true
+			}
+		case *ast.RangeStmt:
+			if _, ok := apis.IsChan(c.pass.TypesInfo.TypeOf(n.X)); ok {
+				waits = true
+			}
+		}
+		return !waits
+	})
+	return waits
+}
+
+func hasDefault(s *ast.SelectStmt) bool {
+	for _, cl := range s.Body.List {
+		if cc, ok := cl.(*ast.CommClause); ok && cc.Comm == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// exitsAfter reports whether the iteration leaves the loop right after the spawn (return, panic,
+// or a break of this loop): then the loop starts at most one goroutine.
+func exitsAfter(stack []ast.Node, loopIdx, stmt int) bool {
+	label := ""
+	if loopIdx > 0 {
+		if ls, ok := stack[loopIdx-1].(*ast.LabeledStmt); ok {
+			label = ls.Label.Name
+		}
+	}
+	exits := false
+	following(stack, loopIdx+1, stmt, func(list []ast.Stmt, level int) bool {
+		// Does an unlabeled break at this level break our loop, or an inner switch/select/loop?
+		breaksLoop := true
+		for j := level; j > loopIdx; j-- {
+			switch stack[j].(type) {
+			case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt:
+				breaksLoop = false
+			}
+		}
+		for _, s := range list {
+			switch s := s.(type) {
+			case *ast.ReturnStmt:
+				exits = true
+			case *ast.BranchStmt:
+				if s.Tok == token.BREAK && ((s.Label == nil && breaksLoop) || (s.Label != nil && s.Label.Name == label)) {
+					exits = true
+				}
+			case *ast.ExprStmt:
+				if call, ok := s.X.(*ast.CallExpr); ok {
+					if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
+						exits = true
+					}
+				}
+			}
+		}
+		return !exits
+	})
+	return exits
+}
+
+// groupLimited reports whether the group a spawning method is called on has its limit set
+// (errgroup SetLimit, conc WithMaxGoroutines), or may have: a group that comes from a parameter or
+// a factory is not known to be unlimited, and spawnloop stays silent.
+func (c *checker) groupLimited(site *spawn.Site, stack []ast.Node, fnIdx int) bool {
+	info := c.pass.TypesInfo
+	limit := site.Spawner.Limit
+	var v *types.Var
+	switch r := ast.Unparen(site.Recv).(type) {
+	case *ast.Ident:
+		v, _ = info.Uses[r].(*types.Var)
+	case *ast.SelectorExpr:
+		v, _ = info.Uses[r.Sel].(*types.Var)
+	case *ast.UnaryExpr:
+		if id, ok := ast.Unparen(r.X).(*ast.Ident); ok && r.Op == token.AND {
+			v, _ = info.Uses[id].(*types.Var)
+		}
+	}
+	if v == nil || v.Pkg() != c.pass.Pkg {
+		return true // an expression or another package's variable: unknown
+	}
+	if v.IsField() || v.Parent() == v.Pkg().Scope() {
+		// A field or package variable: limited if anything in the package limits it.
+		if l, ok := c.limits[v]; ok {
+			return l
+		}
+		l := false
+		for _, f := range c.pass.Files {
+			if c.limitsVar(f, v, limit) {
+				l = true
+				break
+			}
+		}
+		c.limits[v] = l
+		return l
+	}
+	if owner, _, _ := paramOf(info, v, stack); owner >= 0 {
+		return true // the caller may have set the limit
+	}
+	body := outerBody(stack)
+	if body == nil {
+		return true
+	}
+	defs, _ := definitions(info, v, body)
+	for _, d := range defs {
+		if !isGroupConstructor(info, d) && !containsCall(d, limit) {
+			return true // a factory may set the limit
+		}
+	}
+	return c.limitsVar(body, v, limit)
+}
+
+// limitsVar reports whether root contains g.<limit>(n) on v (with n not negative), or an
+// assignment to v whose value calls <limit> (pool.New().WithMaxGoroutines(n)).
+func (c *checker) limitsVar(root ast.Node, v *types.Var, limit string) bool {
+	info := c.pass.TypesInfo
+	is := func(e ast.Expr) bool {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return info.ObjectOf(x) == v
+		case *ast.SelectorExpr:
+			return info.ObjectOf(x.Sel) == v
+		case *ast.UnaryExpr:
+			if x.Op == token.AND {
+				if id, ok := ast.Unparen(x.X).(*ast.Ident); ok {
+					return info.ObjectOf(id) == v
+				}
+			}
+		}
+		return false
+	}
+	found := false
+	ast.Inspect(root, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+			if ok && sel.Sel.Name == limit && is(sel.X) && !negativeArg(info, n) {
+				found = true
+			}
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if is(l) && i < len(n.Rhs) && containsCall(n.Rhs[i], limit) {
+					found = true
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if info.Defs[id] == v && i < len(n.Values) && containsCall(n.Values[i], limit) {
+					found = true
+				}
+			}
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok && info.ObjectOf(id) == v && containsCall(n.Value, limit) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func negativeArg(info *types.Info, call *ast.CallExpr) bool {
+	if len(call.Args) != 1 {
+		return false
+	}
+	tv, ok := info.Types[call.Args[0]]
+	return ok && tv.Value != nil && constant.Sign(tv.Value) < 0
+}
+
+func containsCall(e ast.Expr, name string) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == name {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// isGroupConstructor recognises the plain constructions of a group: errgroup.WithContext(ctx),
+// new(errgroup.Group), &errgroup.Group{}, errgroup.Group{}, pool.New().
+func isGroupConstructor(info *types.Info, e ast.Expr) bool {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch x := e.(type) {
+	case *ast.CompositeLit:
+		return true
+	case *ast.CallExpr:
+		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok {
+			if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "new" {
+				return true
+			}
+		}
+		return apis.IsFuncCall(info, x,
+			apis.Func{Pkg: "golang.org/x/sync/errgroup", Name: "WithContext"},
+			apis.Func{Pkg: "github.com/sourcegraph/conc/pool", Name: "New"})
+	}
+	return false
+}
+
+// signalsAfter reports whether, after the spawn, the function sends on or closes a channel the
+// goroutine lit receives from: the goroutine is a watchdog told to finish when the call is done
+// (done <- struct{}{} after a round trip), not work left running.
+func signalsAfter(stack []ast.Node, from, stmt int, lit *ast.FuncLit) bool {
+	if lit == nil {
+		return false
+	}
+	found := false
+	following(stack, from, stmt, func(list []ast.Stmt, _ int) bool {
+		for _, s := range list {
+			ast.Inspect(s, func(n ast.Node) bool {
+				var key string
+				switch n := n.(type) {
+				case *ast.SendStmt:
+					key = types.ExprString(n.Chan)
+				case *ast.CallExpr:
+					if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "close" && len(n.Args) == 1 {
+						key = types.ExprString(n.Args[0])
+					}
+				}
+				if key != "" && chanOps(lit.Body, key).recv {
+					found = true
+				}
+				return !found
+			})
+		}
+		return !found
+	})
+	return found
+}
+
+// longLived reports whether the goroutine runs a long-lived loop by its name: run, loop, serve,
+// start, listen, listenAndServe, a name starting with serve, or ending in Loop or Forever. For a
+// function literal, any call among its top-level statements counts.
+func (c *checker) longLived(site *spawn.Site) bool {
+	if fn := site.Callee(c.pass.TypesInfo); fn != nil {
+		return runLoopName(fn.Name()) || teardownNames[fn.Name()]
+	}
+	lit := site.Lit()
+	if lit == nil {
+		return false
+	}
+	for _, s := range lit.Body.List {
+		var x ast.Expr
+		switch s := s.(type) {
+		case *ast.ExprStmt:
+			x = s.X
+		case *ast.ReturnStmt:
+			if len(s.Results) == 1 {
+				x = s.Results[0]
+			}
+		}
+		call, ok := ast.Unparen(x).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		if fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && runLoopName(fn.Name()) {
+			return true
+		}
+	}
+	return false
+}
+
+func runLoopName(name string) bool {
+	if name == "" {
+		return false
+	}
+	lower := strings.ToLower(name[:1]) + name[1:]
+	switch lower {
+	case "run", "loop", "serve", "start", "listen", "listenAndServe", "mainLoop":
+		return true
+	}
+	return strings.HasPrefix(lower, "serve") || strings.HasSuffix(name, "Loop") || strings.HasSuffix(name, "loop") ||
+		strings.HasSuffix(name, "Forever")
+}

@@ -1,0 +1,149 @@
+package a
+
+import (
+	"net"
+	"net/http"
+	"sync"
+)
+
+// Servers are the program's own components: ranging over them at start-up is bounded fan-out.
+func serveAll(servers []*http.Server, lns []net.Listener) {
+	for i, srv := range servers {
+		go srv.Serve(lns[i])
+	}
+}
+
+type Plugin interface{ Start() error }
+
+func startPlugins(plugins map[string]Plugin) {
+	for _, p := range plugins {
+		go p.Start()
+	}
+}
+
+type ScrapeConfig struct{ Targets []string }
+type Config struct{ Scrape []ScrapeConfig }
+
+// startScrapers ranges over configuration: as many goroutines as the operator configured.
+func startScrapers(cfg *Config) {
+	for _, sc := range cfg.Scrape {
+		go scrape(sc)
+	}
+}
+
+func scrape(ScrapeConfig) {}
+
+// parallel runs the functions the caller lists: a slice of funcs is code, not data.
+func parallel(fns []func()) {
+	var wg sync.WaitGroup
+	for _, f := range fns {
+		wg.Go(f)
+	}
+	wg.Wait()
+}
+
+// each is variadic: callers list the arguments, so it is not reported.
+func each(names ...string) {
+	for _, n := range names {
+		go send(n)
+	}
+}
+
+// shards ranges over an array of constant length: bounded.
+func shards(tables *[16]map[string]int) {
+	for i := range tables {
+		go func() { clear(tables[i]) }()
+	}
+}
+
+// fanConst starts a constant, small number of goroutines.
+func fanConst() {
+	for i := 0; i < 4; i++ {
+		go flush()
+	}
+	for range 3 {
+		go flush()
+	}
+}
+
+// fanLarge starts a constant but large number of goroutines at once.
+func fanLarge() {
+	for i := 0; i < 100000; i++ {
+		go flush() // want `go statement in a loop of 100000 iterations starts one goroutine per item`
+	}
+}
+
+type sendLoop struct{ url string }
+
+func (s *sendLoop) loop() {}
+
+// addSendLoops starts a long-lived send loop per endpoint it is given: a component per endpoint,
+// not per-item work (the goroutine runs a method named loop).
+func addSendLoops(urls []string) {
+	for _, u := range urls {
+		l := &sendLoop{url: u}
+		go l.loop()
+	}
+}
+
+// restartMembers restarts each cluster member it is given: fan-out over the deployment's
+// topology, bounded by the cluster size.
+func restartMembers(members []string, endpoints []string) {
+	for _, m := range members {
+		go send(m)
+	}
+	for _, e := range endpoints {
+		go send(e)
+	}
+}
+
+// Analyzer is a component described by a struct with a Run function field.
+type Analyzer struct {
+	Name string
+	Run  func() error
+}
+
+// runAnalyzers runs the program's own analyzers concurrently: components, not data.
+func runAnalyzers(analyzers []*Analyzer) {
+	var wg sync.WaitGroup
+	for _, a := range analyzers {
+		wg.Go(func() { _ = a.Run() })
+	}
+	wg.Wait()
+}
+
+// drain starts one drainer per channel the program created: fan-in plumbing.
+func drain(chans []chan int) {
+	for _, ch := range chans {
+		go func() {
+			for range ch {
+			}
+		}()
+	}
+}
+
+type proc struct{}
+
+func (*proc) Kill() {}
+
+// killAll stops processes in the background: teardown, not per-item work.
+func killAll(procs []*proc) {
+	for _, p := range procs {
+		go p.Kill()
+	}
+}
+
+// SrcDirs-style computed slices of a parameter are not followed; GetItems() getters are.
+type listRequest struct{ items []string }
+
+func (r *listRequest) GetItems() []string { return r.items }
+func (r *listRequest) Dirs() []string     { return nil }
+
+func handleList(req *listRequest) { // want handleList:"spawns per item of req"
+	for _, it := range req.GetItems() {
+		go send(it) // want `go statement in range over parameter field req.GetItems\(\) starts one goroutine per item`
+	}
+	for _, d := range req.Dirs() {
+		go send(d)
+	}
+}
