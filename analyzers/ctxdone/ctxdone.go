@@ -3,12 +3,20 @@ package ctxdone
 import (
 	_ "embed"
 	"flag"
+	"go/ast"
+	"go/token"
+	"go/types"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/goroguard/goroguard/internal/astx"
 	"github.com/goroguard/goroguard/internal/docx"
 	"github.com/goroguard/goroguard/internal/guard"
+	"github.com/goroguard/goroguard/internal/spawn"
 )
 
 //go:embed doc.go
@@ -19,13 +27,21 @@ const Name = "ctxdone"
 
 // Config is ctxdone's configuration. Each field is both a flag (-ctxdone.<name>) and a golangci-lint
 // setting of the same name (the json tag).
-type Config struct{}
+type Config struct {
+	// IncludeMain also reports goroutines started in main.main and in init functions. They are
+	// process-lifetime goroutines by default: they run once, so a goroutine that never ends there
+	// does not accumulate.
+	IncludeMain bool `json:"include-main"`
+}
 
 // Default returns the configuration used by Analyzer.
 func Default() Config { return Config{} }
 
 // RegisterFlags binds c's fields to fs, with c's current values as defaults.
-func (c *Config) RegisterFlags(fs *flag.FlagSet) {}
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.IncludeMain, "include-main", c.IncludeMain,
+		"also report goroutines started in main.main and init functions (process-lifetime goroutines)")
+}
 
 // Analyzer is ctxdone with the default configuration (Bazel nogo and vet use this variable).
 var Analyzer = New(Default())
@@ -34,16 +50,199 @@ var Analyzer = New(Default())
 func New(cfg Config) *analysis.Analyzer {
 	c := cfg
 	a := &analysis.Analyzer{
-		Name:     Name,
-		Doc:      docx.Extract(doc, Name),
-		URL:      "https://pkg.go.dev/github.com/goroguard/goroguard/analyzers/ctxdone",
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Name:      Name,
+		Doc:       docx.Extract(doc, Name),
+		URL:       "https://pkg.go.dev/github.com/goroguard/goroguard/analyzers/ctxdone",
+		Requires:  []*analysis.Analyzer{inspect.Analyzer, ctrlflow.Analyzer},
+		FactTypes: []analysis.Fact{new(ForeverFact), new(ChanParamsFact)},
 	}
 	c.RegisterFlags(&a.Flags)
 	a.Run = guard.Run(Name, func(pass *guard.Pass) (any, error) { return run(pass, &c) })
 	return a
 }
 
+// checker holds the per-package state of one run.
+type checker struct {
+	pass *guard.Pass
+	cfg  *Config
+	cfgs *ctrlflow.CFGs
+	info *types.Info
+
+	// closed maps every channel variable or field that some close() call in the package closes to
+	// that call.
+	closed map[types.Object]*ast.CallExpr
+	// signals holds the channels registered with signal.Notify: receiving from them forever is how
+	// a process waits for signals.
+	signals map[types.Object]bool
+	// makes maps a local channel variable to the make(chan) that defines it.
+	makes map[types.Object]*makeDef
+	// siteOf maps the function literal of a spawn site to the site.
+	siteOf map[*ast.FuncLit]*siteInfo
+	// goSite maps a go statement to its site.
+	goSite map[*ast.GoStmt]*siteInfo
+}
+
+// siteInfo is one spawn site with the function that contains it.
+type siteInfo struct {
+	spawn.Site
+	encl     ast.Node      // the innermost *ast.FuncDecl or *ast.FuncLit around the site
+	decl     *ast.FuncDecl // the outermost declaration around the site
+	reported bool
+}
+
 func run(pass *guard.Pass, c *Config) (any, error) {
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	ch := &checker{
+		pass:    pass,
+		cfg:     c,
+		cfgs:    pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs),
+		info:    pass.TypesInfo,
+		closed:  map[types.Object]*ast.CallExpr{},
+		signals: map[types.Object]bool{},
+		makes:   map[types.Object]*makeDef{},
+		siteOf:  map[*ast.FuncLit]*siteInfo{},
+		goSite:  map[*ast.GoStmt]*siteInfo{},
+	}
+
+	// One walk collects what every check needs: close() targets, signal.Notify channels,
+	// make(chan) definitions and spawn sites.
+	var sites []*siteInfo
+	insp.WithStack([]ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)},
+		func(n ast.Node, push bool, stack []ast.Node) bool {
+			if !push {
+				return true
+			}
+			pass.At(n.Pos())
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				ch.noteCall(n)
+			case *ast.AssignStmt:
+				ch.noteAssign(n, stack)
+				return true
+			case *ast.ValueSpec:
+				ch.noteValueSpec(n, stack)
+				return true
+			}
+			site, ok := spawn.At(ch.info, n)
+			if !ok {
+				return true
+			}
+			si := &siteInfo{Site: site, encl: astx.EnclosingFunc(stack)}
+			for _, s := range stack {
+				if d, ok := s.(*ast.FuncDecl); ok {
+					si.decl = d
+					break
+				}
+			}
+			if si.encl == nil {
+				return true // a go statement outside a function does not compile
+			}
+			sites = append(sites, si)
+			if lit := site.Lit(); lit != nil {
+				ch.siteOf[lit] = si
+			}
+			if g, ok := n.(*ast.GoStmt); ok {
+				ch.goSite[g] = si
+			}
+			return true
+		})
+
+	// Facts describe the package's own functions for spawn sites here and in importers.
+	ch.exportFacts(insp)
+
+	if len(sites) == 0 {
+		return nil, nil
+	}
+	for _, si := range sites {
+		pass.At(si.Node.Pos())
+		if ch.skipSpawner(si) {
+			continue
+		}
+		ch.checkChannels(si)
+		if !si.reported {
+			ch.checkLoop(si)
+		}
+	}
 	return nil, nil
 }
+
+// skipSpawner reports whether site is a process-lifetime goroutine that the configuration leaves
+// alone: started directly in main.main or in an init function.
+func (c *checker) skipSpawner(si *siteInfo) bool {
+	if c.cfg.IncludeMain || si.decl == nil || si.decl.Recv != nil {
+		return false
+	}
+	switch si.decl.Name.Name {
+	case "main":
+		return c.pass.Pkg.Name() == "main"
+	case "init":
+		return true
+	}
+	return false
+}
+
+// noteCall records close() targets and signal.Notify channels.
+func (c *checker) noteCall(call *ast.CallExpr) {
+	if len(call.Args) == 0 {
+		return
+	}
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+		if b, ok := c.info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+			if obj := c.chanObj(call.Args[0]); obj != nil {
+				if _, seen := c.closed[obj]; !seen {
+					c.closed[obj] = call
+				}
+			}
+		}
+		return
+	}
+	if fn, ok := typeutil.Callee(c.info, call).(*types.Func); ok && fn.Pkg() != nil &&
+		fn.Pkg().Path() == "os/signal" && fn.Name() == "Notify" {
+		if obj := c.chanObj(call.Args[0]); obj != nil {
+			c.signals[obj] = true
+		}
+	}
+}
+
+// chanObj returns the variable or field a channel expression denotes: a local or package
+// variable, or a struct field (all instances share the field's *types.Var). It returns nil for
+// other expressions (calls, index expressions).
+func (c *checker) chanObj(e ast.Expr) types.Object {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		if v, ok := c.info.Uses[e].(*types.Var); ok {
+			return v
+		}
+		if v, ok := c.info.Defs[e].(*types.Var); ok {
+			return v
+		}
+	case *ast.SelectorExpr:
+		if sel, ok := c.info.Selections[e]; ok {
+			if v, ok := sel.Obj().(*types.Var); ok {
+				return originVar(v)
+			}
+			return nil
+		}
+		if v, ok := c.info.Uses[e.Sel].(*types.Var); ok { // pkg.Var
+			return v
+		}
+	}
+	return nil
+}
+
+// originVar maps a field of an instantiated generic type to the declared field.
+func originVar(v *types.Var) *types.Var {
+	if o := v.Origin(); o != nil {
+		return o
+	}
+	return v
+}
+
+// report is the single place diagnostics leave the analyzer.
+func (c *checker) report(si *siteInfo, d analysis.Diagnostic) {
+	si.reported = true
+	c.pass.Report(d)
+}
+
+// line renders the line number of pos for messages.
+func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }

@@ -1,6 +1,8 @@
 package ctxdone_test
 
 import (
+	"bytes"
+	"encoding/gob"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -10,5 +12,71 @@ import (
 
 func TestAnalyzer(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, analysistest.TestData(), ctxdone.Analyzer, "a")
+	tests := []struct {
+		name string
+		cfg  ctxdone.Config
+		pkgs []string
+	}{
+		{"loops ignoring their context", ctxdone.Default(), []string{"loops"}},
+		{"never-closed channels", ctxdone.Default(), []string{"never"}},
+		{"facts across packages", ctxdone.Default(), []string{"lib", "app"}},
+		{"generics and odd code", ctxdone.Default(), []string{"typeparams"}},
+		{"main and init are process-lifetime by default", ctxdone.Default(), []string{"mainpkg"}},
+		{"include-main reports main and init", ctxdone.Config{IncludeMain: true}, []string{"mainall"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			analysistest.Run(t, analysistest.TestData(), ctxdone.New(tt.cfg), tt.pkgs...)
+		})
+	}
+}
+
+// TestSuggestedFixes checks the buffer fix of the premature-return leak against the .golden file.
+func TestSuggestedFixes(t *testing.T) {
+	t.Parallel()
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxdone.New(ctxdone.Default()), "premature")
+}
+
+// TestFlags checks that the flag changes only its own analyzer instance.
+func TestFlags(t *testing.T) {
+	t.Parallel()
+	a := ctxdone.New(ctxdone.Default())
+	if err := a.Flags.Set("include-main", "true"); err != nil {
+		t.Fatal(err)
+	}
+	if ctxdone.Analyzer.Flags.Lookup("include-main").Value.String() != "false" {
+		t.Error("setting a flag on one instance changed the shared Analyzer")
+	}
+}
+
+// TestFactsGob checks that both facts survive gob encoding (the vet and nogo drivers serialise
+// them) and stay small.
+func TestFactsGob(t *testing.T) {
+	t.Parallel()
+	facts := []any{
+		&ctxdone.ForeverFact{Ops: "receiving from in", Ctx: "ctx", Spin: "s.done"},
+		&ctxdone.ChanParamsFact{Params: []ctxdone.ParamUse{{Index: 1, Need: ctxdone.NeedRecv, Sends: 1}, {Index: 2, Need: ctxdone.NeedClose}}},
+	}
+	for _, f := range facts {
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(f); err != nil {
+			t.Fatalf("encode %T: %v", f, err)
+		}
+		if buf.Len() > 512 {
+			t.Errorf("%T encodes to %d bytes", f, buf.Len())
+		}
+		switch f := f.(type) {
+		case *ctxdone.ForeverFact:
+			var got ctxdone.ForeverFact
+			if err := gob.NewDecoder(&buf).Decode(&got); err != nil || got != *f {
+				t.Errorf("round trip: got %+v, %v; want %+v", got, err, *f)
+			}
+		case *ctxdone.ChanParamsFact:
+			var got ctxdone.ChanParamsFact
+			if err := gob.NewDecoder(&buf).Decode(&got); err != nil || got.String() != f.String() {
+				t.Errorf("round trip: got %v, %v; want %v", got.String(), err, f.String())
+			}
+		}
+	}
 }

@@ -1,8 +1,177 @@
-// Package ctxdone defines an Analyzer that reports goroutines that can block forever with no cancellation exit.
+// Package ctxdone defines an Analyzer that reports goroutines that can block forever with no
+// cancellation exit.
 //
 // # Analyzer ctxdone
 //
 // ctxdone: reports goroutines that can block forever with no cancellation exit
 //
-// This analyzer is under construction: it reports nothing yet.
+// A goroutine parked on a channel operation that nobody will ever complete stays in memory for
+// the life of the process, with everything its stack references. goleak, LeakProf and the
+// runtime's goroutineleak profile find these at run time; ctxdone finds the common shapes in
+// the source. Findings are reported at the go statement (or at the spawning call: errgroup's
+// Group.Go, sync.WaitGroup.Go, conc), with a related position at the other end: the select case
+// or return through which the spawner leaves, or the loop that never ends.
+//
+// # Premature return
+//
+// A goroutine sends its result on an unbuffered channel made by the spawner, and the spawner
+// has a path from the go statement to a return that does not receive: a select that can leave
+// through ctx.Done() or time.After, an early error return, or the next iteration of a loop
+// that makes a new channel. The send blocks forever.
+//
+// WRONG:
+//
+//	ch := make(chan result)
+//	go func() { ch <- fetch(ctx, url) }()
+//	select {
+//	case r := <-ch:
+//		return r, nil
+//	case <-ctx.Done():
+//		return result{}, ctx.Err() // the goroutine's send never completes
+//	}
+//
+// RIGHT: give the channel room for its sends (the suggested fix, offered when the number of
+// sends is certain), or receive on every path.
+//
+//	ch := make(chan result, 1)
+//
+// The same path check covers the reverse: a goroutine that waits to receive once (`<-ready`)
+// while the spawner can return without sending or closing, and a goroutine that ranges over the
+// channel while the spawner can return without closing it.
+//
+// The check follows the channel only while it stays local: made in the spawning function,
+// assigned once, used there only by send, receive, range, close, len and cap, and by the
+// goroutines started there (function literals, or named functions whose parameters are
+// summarised by a fact). A channel that is returned, stored, passed to any other function or
+// captured by another closure is left alone. Sends in a select with another case, a buffer that
+// holds every send, a receive or close on every path (including a deferred close), and paths
+// that end in panic or os.Exit are fine. The number of sends is counted along the goroutine's
+// paths (sends on exclusive branches do not add up); a send in a loop, or a go statement in a
+// loop that does not also make the channel, makes the count unknown: then only an unbuffered
+// channel is reported, and no fix is offered.
+//
+// # Loop that ignores the context
+//
+// A goroutine reaches a loop that can never end, `for { ... }` with no return, no break out,
+// no goto and no call that does not return, which parks on channel operations, while a
+// context.Context is at hand: a parameter or local of the spawner visible to a function
+// literal, a context parameter of the spawned function, or a context field of its receiver.
+//
+// WRONG:
+//
+//	go func() {
+//		for {
+//			select {
+//			case e := <-h.in:
+//				h.handle(e)
+//			}
+//		}
+//	}()
+//
+// RIGHT:
+//
+//	go func() {
+//		for {
+//			select {
+//			case e := <-h.in:
+//				h.handle(e)
+//			case <-ctx.Done():
+//				return
+//			}
+//		}
+//	}()
+//
+// `for range t.C` over a time.Ticker (or time.Tick) counts as such a loop: Ticker.Stop does not
+// close C, so the loop never ends; select on ctx.Done() beside the ticker instead.
+//
+// A loop that receives from a channel closed somewhere in the package (`close(s.stop)` in Stop),
+// or from ctx.Done(), without leaving the loop in that case, spins forever once the channel is
+// closed; it is reported whether or not a context is in scope:
+//
+//	for {
+//		select {
+//		case <-s.stop:
+//			log.Print("stopping") // missing return
+//		case e := <-s.in:
+//			s.handle(e)
+//		}
+//	}
+//
+// # Never-closed channel
+//
+// The spawner makes a channel, a goroutine ranges over it (or loops on `v, ok := <-ch` until
+// it is closed), and no code in the package closes it while it never escapes the spawner. The
+// goroutine blocks forever once the spawner stops sending.
+//
+// WRONG:
+//
+//	items := make(chan item)
+//	go func() {
+//		for it := range items {
+//			process(it)
+//		}
+//	}()
+//	for _, it := range all {
+//		items <- it
+//	}
+//	// missing close(items)
+//
+// # Across calls and packages
+//
+// `go s.loop(ctx)`, `go worker(ctx, jobs)` and `go lib.Pump(ctx, in, out)` are decided by the
+// callee's body, in this package or another, through two facts: ForeverFact marks a function
+// whose body reaches a never-ending channel loop (with the context it ignores, or the closed
+// channel it spins on), and ChanParamsFact records, per channel parameter, whether the function
+// sends on it (and how often), ranges over it, or receives from it once. A function literal
+// whose body calls such a function at its top level (`g.Go(func() error { return s.loop(ctx) })`)
+// is reported too.
+//
+// # Not reported
+//
+//   - Loops with any exit: a ctx.Done() case that returns, a labeled break, a comma-ok receive
+//     that returns on !ok, log.Fatal, panic.
+//   - Loops with a condition (`for ctx.Err() == nil`), ranges over channels other than timer
+//     channels (they end when the channel is closed), selects with a default case (they never
+//     park), one-shot timers.
+//   - Loops receiving from a signal.Notify channel: waiting for signals forever is a signal
+//     handler's job.
+//   - Goroutines started in main.main or in init functions: they live as long as the process
+//     (see the include-main flag).
+//   - A never-ending loop with no context in scope and no closed channel: a process-lifetime
+//     worker cannot be told apart from a leak without knowing the owner's lifecycle.
+//
+// # Flags
+//
+//   - -ctxdone.include-main (golangci-lint setting include-main, default false): also report
+//     goroutines started in main.main and init functions, including never-ending loops with no
+//     context in scope there.
+//
+// # Suppressing a finding
+//
+// Put `//goroguard:ignore ctxdone <reason>` on the line of the finding or the line above it. A
+// directive without a reason is itself reported.
+//
+// # Known limits
+//
+//   - The path check is not path-sensitive on conditions: a loop whose body receives is assumed
+//     to run often enough (its natural exit is not a leak path), and a branch that is impossible
+//     at run time still counts. A protocol that guarantees a case is taken first (a test that
+//     knows a request arrives before the connection closes) can be reported.
+//   - Select cases that send on another channel are not followed as ways out: whether anyone
+//     receives there is unknown.
+//   - Receives in bounded loops (`for i := 0; i < n; i++ { <-ch }`) are not counted, so such
+//     goroutines are not checked.
+//   - Channels stored in struct fields, slices or maps, passed to other functions or returned
+//     are not followed (pattern 3 covers local channels only; fields are covered by the spin
+//     check).
+//   - Never-ending loops without a context in scope are not reported outside main/init, and
+//     facts for named functions are computed only for loops at the top level of their body.
+//   - Goroutines blocked on something other than a channel (a mutex, a network read, a
+//     sync.Cond) are out of scope.
+//
+// # Cost
+//
+// Each finding quotes the measured cost of one parked goroutine from the suite's benchmarks;
+// see https://github.com/goroguard/goroguard/blob/main/docs/costs.md for the table and the
+// command that produced it.
 package ctxdone

@@ -1,0 +1,87 @@
+// Package typeparams exercises generics and odd code: nothing here may crash the analyzer.
+package typeparams
+
+import (
+	"context"
+	"time"
+)
+
+// first returns the first result or gives up; the generic result channel leaks on timeout.
+func first[T any](ctx context.Context, f func() T) (T, bool) {
+	ch := make(chan T)
+	go func() { // want `goroutine sends on ch, but the spawner can leave through case <-ctx.Done\(\)`
+		ch <- f()
+	}()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-ctx.Done():
+		var zero T
+		return zero, false
+	}
+}
+
+// Queue is a generic queue with a loop method that ignores its context.
+type Queue[T any] struct {
+	items chan T
+	done  chan struct{}
+}
+
+func (q *Queue[T]) run(ctx context.Context, f func(T)) { // want run:"forever\\(receiving from q.items; ignores ctx\\)"
+	for {
+		f(<-q.items)
+	}
+}
+
+func (q *Queue[T]) runDone(ctx context.Context, f func(T)) {
+	for {
+		select {
+		case it := <-q.items:
+			f(it)
+		case <-q.done:
+			return
+		}
+	}
+}
+
+// Start starts both loops through an instantiated method.
+func Start(ctx context.Context) {
+	q := &Queue[int]{items: make(chan int), done: make(chan struct{})}
+	go q.run(ctx, func(int) {}) // want `goroutine q.run loops forever receiving from q.items and never observes ctx`
+	go q.runDone(ctx, func(int) {})
+}
+
+// odd shapes that must not crash.
+func odd(ctx context.Context, chans []chan int, f func() chan int) {
+	go func() {}()
+	go func(c chan int) { c <- 1 }(chans[0])
+	go func() { <-f() }()
+	var ch = make(chan int, 1<<3)
+	go func() { ch <- 1 }()
+	x, y := make(chan int), 3
+	_ = y
+	go func() { x <- 1 }()
+	<-x
+	go (func() {})()
+	for {
+		select {}
+	}
+}
+
+// labeled goto loop.
+func gotoLoop(ctx context.Context, in chan int) {
+	go func() {
+	again:
+		<-in
+		goto again
+	}()
+	go func() {
+		for {
+			if v := <-in; v < 0 {
+				goto out
+			}
+		}
+	out:
+	}()
+	_ = time.Second
+}
