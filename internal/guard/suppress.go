@@ -34,16 +34,21 @@ type suppressor struct {
 	directives map[lineKey]*directive
 	all        []*directive
 	generated  map[*token.File]bool
+	nolint     map[lineKey]bool
 }
 
 func newSuppressor(pass *analysis.Pass, name string) *suppressor {
-	s := &suppressor{pass: pass, name: name, directives: map[lineKey]*directive{}, generated: map[*token.File]bool{}}
+	s := &suppressor{pass: pass, name: name, directives: map[lineKey]*directive{}, generated: map[*token.File]bool{}, nolint: map[lineKey]bool{}}
 	for _, f := range pass.Files {
 		if tf := pass.Fset.File(f.Pos()); tf != nil && isGenerated(f) {
 			s.generated[tf] = true
 		}
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
+				if nolintNames(c.Text, name) {
+					p := pass.Fset.Position(c.Pos())
+					s.nolint[lineKey{p.Filename, p.Line}] = true
+				}
 				if d := parseDirective(c, name); d != nil {
 					// Adjusted positions: under cgo the file analysed is cgo's translation, and
 					// //line directives map it back to the file the user wrote the comment in.
@@ -109,20 +114,83 @@ func (s *suppressor) keep(d analysis.Diagnostic) bool {
 		if dir := s.directives[lineKey{p.Filename, line}]; dir != nil && dir.matchesMe && dir.reason != "" {
 			return false
 		}
+		if s.nolint[lineKey{p.Filename, line}] {
+			return false
+		}
 	}
 	return true
 }
 
 // reportMalformed reports directives that cannot do what their author meant: a directive for this
-// analyzer without a reason, and (from every analyzer, since no single one owns it) a directive that
-// names none of the suite's analyzers.
+// analyzer without a reason, and a directive that names none of the suite's analyzers. The latter is
+// reported once, by the analyzer whose name is nearest to the typo (see owner).
 func (s *suppressor) reportMalformed() {
 	for _, d := range s.all {
 		switch {
 		case d.matchesMe && d.reason == "":
 			s.pass.Reportf(d.pos, "%s directive for %s needs a reason: %s %s <why this finding is safe>", DirectivePrefix, s.name, DirectivePrefix, s.name)
-		case !d.knownAny:
-			s.pass.Reportf(d.pos, "%s names no goroguard analyzer (want one of %s)", DirectivePrefix, strings.Join(Names, ", "))
+		case !d.knownAny && owner(d.names) == s.name:
+			if len(d.names) == 0 {
+				s.pass.Reportf(d.pos, "%s names no analyzer: write %s <analyzer> <reason> (analyzers: %s)", DirectivePrefix, DirectivePrefix, strings.Join(Names, ", "))
+			} else {
+				s.pass.Reportf(d.pos, "%s names no goroguard analyzer: %q (did you mean %s?)", DirectivePrefix, strings.Join(d.names, ","), s.name)
+			}
 		}
 	}
+}
+
+// owner picks the one analyzer that reports a directive naming no known analyzer: the one whose name
+// is nearest (in edit distance) to the first name given, or the first analyzer when none is given.
+func owner(names []string) string {
+	if len(names) == 0 {
+		return Names[0]
+	}
+	best, bestDist := Names[0], -1
+	for _, n := range Names {
+		if d := editDistance(names[0], n); bestDist < 0 || d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// nolintNames reports whether text is a golangci-lint style //nolint:<names> comment naming this
+// analyzer or the whole suite. golangci-lint itself knows only the plugin's name ("goroguard"), so
+// //nolint:<analyzer> is honoured here, for every entry point; under go vet and the goroguard command
+// //nolint:goroguard works too, so one comment suppresses a finding everywhere.
+func nolintNames(text, me string) bool {
+	rest, ok := strings.CutPrefix(text, "//nolint:")
+	if !ok {
+		return false
+	}
+	if i := strings.IndexAny(rest, " \t/"); i >= 0 {
+		rest = rest[:i] // "//nolint:a,b // why": the names end at the explanation
+	}
+	for _, n := range strings.Split(rest, ",") {
+		if n == me || n == "goroguard" {
+			return true
+		}
+	}
+	return false
 }

@@ -31,7 +31,7 @@ func ChecksumAll(blocks [][]byte) []int64 {
 	var wg sync.WaitGroup
 	for i, b := range blocks {
 		wg.Add(1)
-		go func() { // e2e:want hotcgo
+		go func() { // e2e:want hotcgo spawnloop
 			defer wg.Done()
 			out[i] = sum(b)
 		}()

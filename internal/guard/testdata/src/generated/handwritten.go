@@ -1,0 +1,5 @@
+package generated
+
+func handwrittenSpawn() {
+	go work() // want `go statement`
+}
