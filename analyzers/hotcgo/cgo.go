@@ -2,16 +2,26 @@ package hotcgo
 
 import (
 	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
 	"strings"
 )
 
-// Under go/packages (analysistest, vet, golangci-lint, gopls) a cgo file is type-checked as
-// cmd/cgo's translation of it: C.f(x) is a call of _Cfunc_f (or _C2func_f when the call also
-// returns errno), C.int(x) is a conversion to _Ctype_int, C.malloc is _Cfunc__CMalloc, and calls
-// with pointer arguments are wrapped in function literals that check the pointers
-// (func() { _cgo0 := p; _cgoCheckPointer(_cgo0, nil); _Cfunc_f(_cgo0) }()). //line comments in
-// the translation map every position back to the file the user wrote, so pass.Fset.Position of
-// the _Cfunc_f identifier is the position of "C.f".
+// A cgo file reaches the analysis in one of two shapes, depending on the driver:
+//
+//   - cmd/cgo's translation (go/packages' default, used by analysistest, vet, golangci-lint and
+//     the goroguard command): C.f(x) is a call of _Cfunc_f (or _C2func_f when the call also
+//     returns errno), C.int(x) is a conversion to _Ctype_int, C.malloc is _Cfunc__CMalloc, and
+//     calls with pointer arguments are wrapped in function literals that check the pointers
+//     (func() { _cgo0 := p; _cgoCheckPointer(_cgo0, nil); _Cfunc_f(_cgo0) }()). //line comments
+//     in the translation map every position back to the file the user wrote, so pass.Fset.Position
+//     of the _Cfunc_f identifier is the position of "C.f".
+//   - the file as written, type-checked in go/types' UsesCgo mode (gopls; go/packages with its
+//     TypecheckCgo mode bit): C.f(x) stays a selector on the import "C", and types.Info.Uses of
+//     its Sel is the declaration cmd/cgo wrote in _cgo_gotypes.go (the function _Cfunc_f, the type
+//     _Ctype_int for C.int, the function _CMalloc for C.malloc). There are no pointer-check
+//     wrappers, and _cgo_gotypes.go may or may not be among the pass's files.
 
 // cgoCallPrefixes are the prefixes of the functions cmd/cgo generates for calls into C.
 var cgoCallPrefixes = []string{"_Cfunc_", "_C2func_"}
@@ -34,21 +44,75 @@ var cgoHelpers = map[string]bool{
 	"free":      true,
 }
 
-// cgoCallee returns "C.f" when call is a call into the user's C code (not a helper), else "".
-func cgoCallee(call *ast.CallExpr) string {
-	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+// cgoCallee returns "C.f" when call is a call into the user's C code (not a helper, not a
+// conversion), in either shape, else "".
+func cgoCallee(info *types.Info, call *ast.CallExpr) string {
+	var name string
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident: // cmd/cgo's translation: _Cfunc_f(x)
+		for _, p := range cgoCallPrefixes {
+			if n, ok := strings.CutPrefix(fun.Name, p); ok {
+				name = n
+				break
+			}
+		}
+	case *ast.SelectorExpr: // UsesCgo mode: C.f(x)
+		name = cgoSelectedFunc(info, fun)
+	}
+	if name == "" || cgoHelpers[name] {
+		return ""
+	}
+	if info != nil && info.Types[call.Fun].IsType() {
+		return "" // a conversion; cmd/cgo's names make this unreachable, but stay defensive
+	}
+	return "C." + name
+}
+
+// cgoSelectedFunc returns f when sel is C.f, type-checked in UsesCgo mode, and names a C function:
+// types.Info.Uses[sel.Sel] is the function cmd/cgo declared for it, _Cfunc_f. Types (C.int,
+// _Ctype_int), variables, constants, macros (_Cmacro_) and C.malloc (_CMalloc, an allocator
+// helper) give "".
+func cgoSelectedFunc(info *types.Info, sel *ast.SelectorExpr) string {
+	if info == nil {
+		return ""
+	}
+	x, ok := sel.X.(*ast.Ident)
 	if !ok {
 		return ""
 	}
-	for _, p := range cgoCallPrefixes {
-		if name, ok := strings.CutPrefix(id.Name, p); ok && name != "" {
-			if cgoHelpers[name] {
-				return ""
-			}
-			return "C." + name
+	pn, ok := info.Uses[x].(*types.PkgName)
+	if !ok || pn.Imported() == nil || pn.Imported().Path() != "C" {
+		return ""
+	}
+	fn, ok := info.Uses[sel.Sel].(*types.Func)
+	if !ok || !strings.HasPrefix(fn.Name(), "_Cfunc_") {
+		return ""
+	}
+	return sel.Sel.Name
+}
+
+// isCgoOwnFile reports whether f is one of cmd/cgo's own files rather than the user's code (or its
+// translation): _cgo_gotypes.go, with the declarations of _Cfunc_f, _Ctype_int and the crossing
+// machinery, or _cgo_import.go. go list names them so in the build cache's object directory, but
+// go/packages' UsesCgo mode hands over _cgo_gotypes.go under a build-cache hash, so it is also
+// recognised by content: a generated file that imports runtime/cgo (cmd/cgo's translations of the
+// user's files do not).
+func isCgoOwnFile(fset *token.FileSet, f *ast.File) bool {
+	if tf := fset.File(f.Pos()); tf != nil {
+		switch filepath.Base(tf.Name()) {
+		case "_cgo_gotypes.go", "_cgo_import.go":
+			return true
 		}
 	}
-	return ""
+	if !ast.IsGenerated(f) {
+		return false
+	}
+	for _, spec := range f.Imports {
+		if spec.Path != nil && spec.Path.Value == `"runtime/cgo"` {
+			return true
+		}
+	}
+	return false
 }
 
 // isCgoGenerated reports whether name is one of cmd/cgo's own declarations (_Cfunc_f, _cgo_...):

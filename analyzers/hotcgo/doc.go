@@ -98,9 +98,11 @@
 //
 // # Conversions and helpers
 //
-// Under go/packages (go vet, golangci-lint, gopls, the goroguard command) a cgo file is analysed as
-// cmd/cgo's translation: C.f(x) is a call of _Cfunc_f (or _C2func_f for n, err := C.f(x)), and
-// positions map back to the file you wrote. Conversions (C.int(x), (*C.char)(p)) are not calls.
+// go vet, golangci-lint and the goroguard command analyse a cgo file as cmd/cgo's translation:
+// C.f(x) is a call of _Cfunc_f (or _C2func_f for n, err := C.f(x)), and positions map back to the
+// file you wrote. gopls analyses the file as written, type-checked in go/types' UsesCgo mode: C.f(x)
+// stays a selector whose name resolves to cmd/cgo's _Cfunc_f. Both shapes give the same findings.
+// Conversions (C.int(x), (*C.char)(p)) are not calls.
 // C.CString, C.CBytes, C.GoString, C.GoStringN, C.GoBytes, C.malloc and C.free are copies and
 // allocator calls: cheap, never blocking, and not worth a finding on their own, so they are not
 // counted as calls into C. The function literals cmd/cgo wraps around calls with pointer arguments

@@ -101,17 +101,28 @@ func run(pass *guard.Pass, c *Config) (any, error) {
 	return res, nil
 }
 
-// mayReachCgo is the early exit: the package was processed by cgo itself, or a function of one of
-// its direct imports carries a ReachesCgo fact. Static calls reach only functions of directly
-// imported packages (and methods of their types), so direct imports are enough. The facts visible
-// here are few (only functions that reach C have one), so the scan is cheap.
+// mayReachCgo is the early exit: the package uses cgo itself, or a function of one of its direct
+// imports carries a ReachesCgo fact. Static calls reach only functions of directly imported
+// packages (and methods of their types), so direct imports are enough. The facts visible here are
+// few (only functions that reach C have one), so the scan is cheap.
+//
+// A package processed by cgo imports runtime/cgo from _cgo_gotypes.go (cmd/cgo's translation), or,
+// type-checked in UsesCgo mode (gopls), has the pseudo-package "C" among its imports and a file
+// importing "C" (and _cgo_gotypes.go may be missing from its files).
 func mayReachCgo(pass *guard.Pass) bool {
 	direct := map[*types.Package]bool{}
 	for _, imp := range pass.Pkg.Imports() {
-		if imp.Path() == "runtime/cgo" {
+		if imp.Path() == "runtime/cgo" || imp.Path() == "C" {
 			return true
 		}
 		direct[imp] = true
+	}
+	for _, f := range pass.Files {
+		for _, spec := range f.Imports {
+			if spec.Path != nil && spec.Path.Value == `"C"` {
+				return true
+			}
+		}
 	}
 	for _, f := range pass.AllObjectFacts() {
 		if f.Object != nil && direct[f.Object.Pkg()] {

@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
@@ -69,13 +68,9 @@ func newChecker(pass *guard.Pass, cfg *Config) *checker {
 		imported: map[*types.Func]*reachInfo{},
 	}
 	for _, f := range pass.Files {
-		if tf := pass.Fset.File(f.Pos()); tf != nil {
-			switch filepath.Base(tf.Name()) {
-			case "_cgo_gotypes.go", "_cgo_import.go":
-				continue
-			}
+		if !isCgoOwnFile(pass.Fset, f) {
+			a.files = append(a.files, f)
 		}
-		a.files = append(a.files, f)
 	}
 	return a
 }
@@ -104,7 +99,7 @@ func (a *checker) summarize() {
 				if !ok {
 					return true
 				}
-				if c := cgoCallee(call); c != "" {
+				if c := cgoCallee(info, call); c != "" {
 					if s.direct == "" {
 						s.direct, s.dpos = c, call.Pos()
 					}
@@ -202,7 +197,7 @@ func (a *checker) funcReach(fn *types.Func) (reachInfo, bool) {
 
 // callReach says whether one call reaches C: a C.f call, or a static call of a function that does.
 func (a *checker) callReach(call *ast.CallExpr) (reachInfo, bool) {
-	if c := cgoCallee(call); c != "" {
+	if c := cgoCallee(a.pass.TypesInfo, call); c != "" {
 		return reachInfo{c: c, pos: call.Pos()}, true
 	}
 	callee := staticCallee(a.pass.TypesInfo, call)

@@ -129,7 +129,7 @@ func (a *checker) goroutineReach(site spawn.Site) (reachInfo, ast.Node, bool) {
 		return r, lit.Body, ok
 	}
 	if site.Kind == spawn.GoStmt {
-		if c := cgoCallee(site.Call); c != "" {
+		if c := cgoCallee(a.pass.TypesInfo, site.Call); c != "" {
 			return reachInfo{c: c, pos: site.Call.Pos()}, nil, true // go C.f(x)
 		}
 	}
