@@ -4,5 +4,188 @@
 //
 // asyncwrite: reports http.ResponseWriter and *http.Request used from goroutines that outlive the handler
 //
-// This analyzer is under construction: it reports nothing yet.
+// net/http finishes the response as soon as the handler returns: it flushes and recycles the
+// response's buffers, closes the request body and removes multipart temporary files, and cancels
+// the request's context. A goroutine the handler started and did not wait for keeps running
+// after that, and whatever it does with the handler's values is a write into a finished (or
+// another request's) response, a read from a closed body, or work cancelled half-way.
+//
+// asyncwrite looks at every goroutine a handler starts (a go statement, or a spawning call such
+// as errgroup.Group.Go or sync.WaitGroup.Go) and reports the handler's values used inside it when
+// the handler can return without waiting for that goroutine. The finding sits at the use inside
+// the goroutine; its related positions are the go statement and the handler's returns (or the
+// closing brace) reachable without a wait.
+//
+// # Handlers
+//
+// A handler is a function, method or function literal with an http.ResponseWriter and an
+// *http.Request parameter: ServeHTTP methods, functions registered with http.HandleFunc, literals
+// converted to http.HandlerFunc or passed to mux.HandleFunc-shaped APIs all have that signature.
+// A function with a parameter of a configured framework context type (see handler-types) is a
+// handler too. Goroutines started by any other function are not examined.
+//
+// # Writes through the ResponseWriter
+//
+// Any use of the writer inside the goroutine is reported: a method call (Write, WriteHeader,
+// Header, a Flush through an http.Flusher assertion, http.NewResponseController), passing it to a
+// function that takes an io.Writer or any other interface (fmt.Fprintf, json.NewEncoder,
+// io.Copy, template Execute), or to a function known to use its ResponseWriter parameter
+// (http.Error, helpers of this or another package, through a fact). Aliases count: out := w,
+// f := w.(http.Flusher), rc := http.NewResponseController(w).
+//
+// WRONG:
+//
+//	func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+//		go func() {
+//			json.NewEncoder(w).Encode(s.render()) // after the handler returned
+//		}()
+//		w.WriteHeader(http.StatusAccepted)
+//	}
+//
+// RIGHT: wait for the goroutine on every path, or do not touch w in it:
+//
+//	var wg sync.WaitGroup
+//	wg.Add(1)
+//	go func() { defer wg.Done(); json.NewEncoder(w).Encode(s.render()) }()
+//	wg.Wait()
+//
+// The hand-rolled timeout is the same bug: on timeout the handler returns while next may still
+// be writing to w; http.TimeoutHandler exists for this.
+//
+//	go func() { next.ServeHTTP(w, r); close(done) }()
+//	select {
+//	case <-done:
+//	case <-time.After(d): // returns while next writes to w
+//	}
+//
+// Through calls: go helper(w, r) is reported when helper (in this package or another one; a fact
+// carries the knowledge across packages) uses its ResponseWriter parameter. A function value or
+// an interface method that takes the writer (go next.ServeHTTP(w, r), go h(w, r)) is assumed to
+// write to it.
+//
+// # Reads of the request
+//
+// Reading the request body after the handler returned reads a closed body, and multipart files
+// are removed. Reported inside the goroutine: r.Body, r.MultipartForm, r.MultipartReader,
+// r.FormFile, and the form accessors r.FormValue, r.PostFormValue, r.ParseForm,
+// r.ParseMultipartForm, r.Form, r.PostForm; also passing r to a function known to read them (go
+// decode(r)). The form accessors are not reported when the handler already parsed the form
+// (ParseForm, ParseMultipartForm, FormValue, PostFormValue or FormFile on r) before starting the
+// goroutine: the goroutine then reads plain maps the server does not touch. Other request fields
+// (URL, Header, Method, RemoteAddr) stay valid and are never reported. Requests made with
+// r.WithContext and r.Clone share r's body and count as r.
+//
+// WRONG:
+//
+//	go func() { json.NewDecoder(r.Body).Decode(&ev); s.store(ev) }()
+//
+// RIGHT: read the body in the handler and hand the bytes (or the decoded value) over.
+//
+// # Detached work under the request's context
+//
+// r.Context() is cancelled the moment the handler returns, so detached work under it (or under
+// a context derived from it: context.WithTimeout(r.Context(), d), errgroup.WithContext,
+// trace.ContextWithSpan and any other call that returns a context from it) is cut short. Reported:
+// passing such a context to a call that does work with it, storing it in a composite literal, and
+// selecting on its Done channel beside a send, a default case or a receive from a call such as
+// time.After(d) (work bounded by the context). Also
+// go work(r.Context()): the argument is evaluated before the goroutine starts, but it is still
+// the request's context.
+//
+// Not reported: a goroutine that only watches the context (<-ctx.Done(), then clean up, or a
+// select between ctx.Done() and another channel variable: that is what the cancellation is for);
+// a handler that waits for the goroutine on some path (it wants the result, and where it returns
+// early, on an error or a timeout, cancelling the abandoned work is the point); reading values out of it (ctx.Value, one-argument extractors
+// such as trace.SpanFromContext), formatting it, a callee of this package that does not use its
+// context parameter for work, and contexts made with context.WithoutCancel. A variable assigned
+// both a request-derived context and something else (ctx = context.WithoutCancel(ctx) on one
+// branch) is not tracked.
+//
+// WRONG:
+//
+//	go s.audit.Record(r.Context(), ev)
+//
+// RIGHT (Go 1.21):
+//
+//	go s.audit.Record(context.WithoutCancel(r.Context()), ev)
+//
+// When the reported expression is r.Context() itself, a suggested fix wraps it in
+// context.WithoutCancel; it is offered only when the file's Go version is at least go1.21 and
+// the file imports "context" under its own name. No fix is offered for a variable holding the
+// request context: it usually also serves the handler's own work.
+//
+// # What counts as waiting
+//
+// The handler's control-flow graph is walked from the spawn to every return; a path is waited
+// on when it passes one of these (also in a deferred call, which covers every path):
+//
+//   - a receive (<-ch, a select case, a range loop that ends) from a channel the goroutine refers
+//     to, or from a channel that is not a local variable of the handler (a field, a global, a
+//     parameter: the goroutine may signal it through code asyncwrite does not see);
+//   - any method call named Wait (wg.Wait, g.Wait, cond.Wait, pool.Wait);
+//   - a call given a channel, WaitGroup or group the goroutine refers to (waitFor(done));
+//   - leaving a loop whose body waits (for range items { <-results }): the CFG cannot count
+//     iterations, and a loop that runs zero times had nothing to wait for.
+//
+// For a goroutine started in a loop (one per item), a receive inside another loop's body waits
+// for one goroutine only: a return from that loop body after the first error is a return
+// without waiting for the others, and is reported.
+//
+// This is deliberately generous: a wait asyncwrite cannot tie to the goroutine still counts, and
+// the goroutine is not reported. Paths that end in panic or another call that does not return
+// are not returns. A handler whose CFG has more than 5000 blocks is skipped.
+//
+// # Not reported
+//
+//   - Values copied out of w and r before the goroutine starts (id := r.URL.Query().Get("id"),
+//     h := w.Header().Get("X")) and only the copies used.
+//   - After a Hijack call in the handler: the goroutine talks to the hijacked connection.
+//   - Writes to other writers (a buffer, a log, a websocket connection from an upgrader).
+//   - Goroutines started by functions that are not handlers.
+//
+// # Flags
+//
+//	-asyncwrite.handler-types=github.com/gin-gonic/gin.Context,github.com/labstack/echo/v4.Context
+//
+// Comma-separated qualified names of framework context types whose values act as both the
+// response writer and the request (golangci-lint setting "handler-types"; the value replaces the
+// default list, which is the one shown). A function with a parameter of such a type, or a pointer
+// to it, is a handler. Both gin and echo recycle the context for another request once the handler
+// returns, so every use of the parameter inside a goroutine the handler does not wait for is
+// reported: any method call on it (c.JSON, c.Param, c.Request.Context(), even c.Copy()), any field
+// read, passing it on. The fix is to copy what the goroutine needs first (gin: c.Copy() before
+// the go statement). A request or context reached through it (c.Request, c.Request.Context())
+// is tracked as the request and the request context.
+//
+// # Suppressing a finding
+//
+// A finding that is safe for a reason asyncwrite cannot see is suppressed with a directive on its
+// line or the line above; the reason is required:
+//
+//	//goroguard:ignore asyncwrite the response was taken over by the streaming hub
+//
+// # Known limits
+//
+//   - The writer or request stored in a struct (a wrapper, a job queued to a worker pool) is not
+//     followed: go job.run() with the writer inside job is not reported.
+//   - Goroutines started through helpers (spawnAsync(func() { ... })) or worker pools other than
+//     the spawn table (errgroup, sync.WaitGroup.Go, conc) are not examined.
+//   - The request context taken from another package's function is assumed to be used for work;
+//     only this package's functions are checked for using their context parameter.
+//   - A function value or interface method given the request (not the writer) is assumed not to
+//     read its body.
+//   - Waits are matched generously (see above), so a handler that waits for something else
+//     before returning hides a goroutine that really outlives it; a single goroutine's one
+//     receive counts as its whole wait.
+//   - Waiting that happens through other means (reading a pipe or cache entry the goroutine
+//     closes when done) is invisible: such a goroutine is reported if it uses the writer.
+//   - A request handed to the goroutine through a channel or a struct is not followed.
+//
+// # Cost
+//
+// What a write after the handler returned does on a real loopback server (lost writes, panics,
+// race reports) and what a cancelled request context does to detached work are measured by the
+// suite's cost benchmarks, quoted at the end of each message, and tabled in
+// https://github.com/goroguard/goroguard/blob/main/docs/costs.md (sections asyncwrite-late-write
+// and asyncwrite-request-context).
 package asyncwrite

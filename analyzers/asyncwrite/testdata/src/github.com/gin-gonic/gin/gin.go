@@ -1,0 +1,24 @@
+// Package gin is a stub of github.com/gin-gonic/gin for asyncwrite's tests.
+package gin
+
+import "net/http"
+
+type H map[string]any
+
+type Context struct {
+	Request *http.Request
+	Writer  http.ResponseWriter
+	Keys    map[string]any
+}
+
+func (c *Context) JSON(code int, obj any)              {}
+func (c *Context) String(code int, f string, a ...any) {}
+func (c *Context) Copy() *Context                      { return &Context{Request: c.Request, Keys: c.Keys} }
+func (c *Context) Param(key string) string             { return "" }
+func (c *Context) GetString(key string) string         { return "" }
+
+type HandlerFunc func(*Context)
+
+type Engine struct{}
+
+func (e *Engine) GET(path string, h ...HandlerFunc) {}

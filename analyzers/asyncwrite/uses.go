@@ -1,0 +1,680 @@
+package asyncwrite
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/goroguard/goroguard/internal/apis"
+	"github.com/goroguard/goroguard/internal/spawn"
+)
+
+// kind is a finding kind; a goroutine gets at most one finding of each.
+type kind int
+
+const (
+	kindWrite kind = iota // uses the response writer (or a framework context)
+	kindRead              // reads the request body or form
+	kindCtx               // does work under the request's context
+	numKinds
+)
+
+// use is the first use of one kind found in a goroutine.
+type use struct {
+	node      ast.Node
+	what      string // "calls w.Write", "passes r.Context() to db.Exec"
+	framework bool   // kindWrite through a framework context
+	formOnly  bool   // kindRead through the form accessors only (no raw body, no multipart files)
+	fixExpr   *ast.CallExpr
+}
+
+type uses [numKinds]*use
+
+func (u *uses) empty() bool { return u[kindWrite] == nil && u[kindRead] == nil && u[kindCtx] == nil }
+
+func (u *uses) add(k kind, x *use) {
+	if u[k] == nil {
+		u[k] = x
+		return
+	}
+	// Keep the first use in source order, but a body read beats a form read.
+	if k == kindRead && u[k].formOnly && !x.formOnly {
+		u[k] = x
+	}
+}
+
+// Uses is the fact asyncwrite exports for a function that, given the handler's values, uses them:
+// the indices of its parameters that it writes to or keeps (a ResponseWriter or framework
+// context), and of the *http.Request parameters whose body or form it reads.
+type Uses struct {
+	Writer []int // ResponseWriter / framework-context parameters used in any way
+	Body   []int // *http.Request parameters whose body or multipart files are read
+	Form   []int // *http.Request parameters whose form is read (a body read when unparsed)
+	Ctx    []int // context.Context parameters used for work (in-package only, not exported)
+}
+
+// AFact marks Uses as a fact.
+func (*Uses) AFact() {}
+
+func (u *Uses) String() string {
+	var parts []string
+	list := func(name string, xs []int) {
+		if len(xs) > 0 {
+			s := make([]string, len(xs))
+			for i, x := range xs {
+				s[i] = fmt.Sprint(x)
+			}
+			parts = append(parts, name+"="+strings.Join(s, ","))
+		}
+	}
+	list("writer", u.Writer)
+	list("body", u.Body)
+	list("form", u.Form)
+	return "uses(" + strings.Join(parts, " ") + ")"
+}
+
+func (u *Uses) exported() bool { return len(u.Writer)+len(u.Body)+len(u.Form) > 0 }
+
+func has(xs []int, i int) bool { return slices.Contains(xs, i) }
+
+func addIdx(xs *[]int, i int) bool {
+	if has(*xs, i) {
+		return false
+	}
+	*xs = append(*xs, i)
+	slices.Sort(*xs)
+	return true
+}
+
+// computeSummaries computes Uses for every function declared in the package, iterating over the
+// package's call graph until nothing changes, and exports the non-empty ones as facts.
+func (ck *checker) computeSummaries() {
+	info := ck.pass.TypesInfo
+	var fns []*types.Func
+	for _, f := range ck.pass.Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			fn, ok := info.Defs[fd.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			sig, _ := fn.Type().(*types.Signature)
+			if sig == nil {
+				continue
+			}
+			interesting := false
+			for i := 0; i < sig.Params().Len(); i++ {
+				if ck.roleOf(sig.Params().At(i).Type()) != roleNone {
+					interesting = true
+				}
+			}
+			if !interesting {
+				continue
+			}
+			ck.decls[fn] = fd
+			ck.summaries[fn] = &Uses{}
+			fns = append(fns, fn)
+		}
+	}
+	for round := 0; round < 10; round++ {
+		changed := false
+		for _, fn := range fns {
+			ck.pass.At(ck.decls[fn].Pos())
+			if ck.summarize(ck.decls[fn], ck.summaries[fn]) {
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for _, fn := range fns {
+		if s := ck.summaries[fn]; s.exported() {
+			ck.pass.ExportObjectFact(fn, &Uses{Writer: s.Writer, Body: s.Body, Form: s.Form})
+		}
+	}
+}
+
+// summarize adds to s what fn does with each of its parameters; it reports whether s grew.
+func (ck *checker) summarize(fn ast.Node, s *Uses) bool {
+	sig := ck.signature(fn)
+	body := funcBody(fn)
+	if sig == nil || body == nil {
+		return false
+	}
+	changed := false
+	for i := 0; i < sig.Params().Len(); i++ {
+		p := sig.Params().At(i)
+		r := ck.roleOf(p.Type())
+		if r == roleNone || p.Name() == "" || p.Name() == "_" {
+			continue
+		}
+		e := ck.paramEnv(fn, p)
+		var u uses
+		ck.scan(e, body, &u)
+		if u[kindWrite] != nil && addIdx(&s.Writer, i) {
+			changed = true
+		}
+		if u[kindRead] != nil {
+			if u[kindRead].formOnly {
+				if addIdx(&s.Form, i) {
+					changed = true
+				}
+			} else if addIdx(&s.Body, i) {
+				changed = true
+			}
+		}
+		if u[kindCtx] != nil && addIdx(&s.Ctx, i) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+func funcBody(fn ast.Node) *ast.BlockStmt {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		return fn.Body
+	case *ast.FuncLit:
+		return fn.Body
+	}
+	return nil
+}
+
+// goroutineUses finds the uses of the handler's values in the goroutine of site.
+func (ck *checker) goroutineUses(e *env, site spawn.Site) uses {
+	var u uses
+	if lit := site.Lit(); lit != nil {
+		// The literal's own parameters were bound to the go statement's arguments by newEnv.
+		ck.scan(e, lit.Body, &u)
+		return u
+	}
+	if site.Kind != spawn.GoStmt {
+		return u // g.Go(s.work): a method value without arguments carries nothing of the handler
+	}
+	// go w.Write(b), go c.JSON(200, v), go r.ParseForm(): the receiver is the handler's value.
+	if sel, ok := ast.Unparen(site.Call.Fun).(*ast.SelectorExpr); ok {
+		if _, isMethod := ck.pass.TypesInfo.Selections[sel]; isMethod {
+			what := "calls " + shorten(types.ExprString(sel))
+			switch e.exprRole(sel.X) {
+			case roleWriter:
+				u.add(kindWrite, &use{node: site.Call, what: what})
+			case roleFramework:
+				u.add(kindWrite, &use{node: site.Call, what: what, framework: true})
+			case roleRequest:
+				if bodyMethods[sel.Sel.Name] {
+					u.add(kindRead, &use{node: site.Call, what: what})
+				} else if formMethods[sel.Sel.Name] {
+					u.add(kindRead, &use{node: site.Call, what: what, formOnly: true})
+				}
+			}
+		}
+	}
+	// go helper(w, r), go s.stream(ctx, w): the arguments go to the callee.
+	for i, a := range site.Call.Args {
+		ck.classifyArg(e, site.Call, i, a, &u)
+	}
+	return u
+}
+
+// scan records the uses of e's values in root (a goroutine body, or a function body for a summary).
+func (ck *checker) scan(e *env, root ast.Node, u *uses) {
+	info := ck.pass.TypesInfo
+	var stack []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		switch n := n.(type) {
+		case *ast.Ident:
+			switch e.role(info.Uses[n]) {
+			case roleWriter, roleFramework:
+				ck.writerUse(e, n, stack, u)
+			case roleRequest:
+				ck.requestUse(e, n, stack, u)
+			case roleCtx:
+				ck.ctxUse(e, n, stack, u)
+			}
+		case *ast.CallExpr:
+			if isRequestContextCall(e, n) {
+				ck.ctxUse(e, n, stack, u)
+			}
+		}
+		return true
+	})
+}
+
+// writerUse classifies one occurrence of the writer (or framework context) id.
+func (ck *checker) writerUse(e *env, id *ast.Ident, stack []ast.Node, u *uses) {
+	fw := e.role(ck.pass.TypesInfo.Uses[id]) == roleFramework
+	name := id.Name
+	parent := stackAt(stack, 1)
+	switch p := parent.(type) {
+	case *ast.AssignStmt:
+		// x := w makes an alias whose own uses count; w = ... is no use.
+		return
+	case *ast.ValueSpec:
+		return
+	case *ast.BinaryExpr:
+		if p.Op == token.EQL || p.Op == token.NEQ {
+			return
+		}
+	case *ast.TypeAssertExpr:
+		// f, ok := w.(http.Flusher): the alias f carries the use.
+		if gp, ok := stackAt(stack, 2).(*ast.AssignStmt); ok && len(gp.Rhs) == 1 {
+			return
+		}
+	case *ast.CallExpr:
+		for i, a := range p.Args {
+			if ast.Unparen(a) == id {
+				if !ck.argUsed(e, p, i, roleOf(fw)) {
+					return
+				}
+				u.add(kindWrite, &use{node: id, what: "passes " + name + " to " + calleeName(p), framework: fw})
+				return
+			}
+		}
+	}
+	// The nearest call whose function expression contains id: w.Write(b), w.(http.Flusher).Flush().
+	for i := 1; i < len(stack); i++ {
+		call, ok := stack[len(stack)-1-i].(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		if stack[len(stack)-i] == call.Fun {
+			u.add(kindWrite, &use{node: call, what: "calls " + shorten(types.ExprString(call.Fun)), framework: fw})
+			return
+		}
+		break
+	}
+	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.X == id {
+		u.add(kindWrite, &use{node: sel, what: "reads " + name + "." + sel.Sel.Name, framework: fw})
+		return
+	}
+	u.add(kindWrite, &use{node: id, what: "uses " + name, framework: fw})
+}
+
+func roleOf(fw bool) role {
+	if fw {
+		return roleFramework
+	}
+	return roleWriter
+}
+
+// Request accessors: reading them after the handler returned reads a closed body or removed files.
+var (
+	bodyFields  = map[string]bool{"Body": true, "MultipartForm": true}
+	bodyMethods = map[string]bool{"MultipartReader": true, "FormFile": true}
+	formFields  = map[string]bool{"Form": true, "PostForm": true}
+	formMethods = map[string]bool{"FormValue": true, "PostFormValue": true, "ParseForm": true, "ParseMultipartForm": true}
+)
+
+// requestUse classifies one occurrence of the request id: only body and form reads matter, the
+// other fields (URL, Header, Method) stay valid after the handler returns.
+func (ck *checker) requestUse(e *env, id *ast.Ident, stack []ast.Node, u *uses) {
+	switch p := stackAt(stack, 1).(type) {
+	case *ast.SelectorExpr:
+		if p.X != id {
+			return
+		}
+		sel := p.Sel.Name
+		call, isCall := stackAt(stack, 2).(*ast.CallExpr)
+		isCall = isCall && call.Fun == p
+		switch {
+		case isCall && bodyMethods[sel]:
+			u.add(kindRead, &use{node: call, what: "calls " + id.Name + "." + sel})
+		case isCall && formMethods[sel]:
+			u.add(kindRead, &use{node: call, what: "calls " + id.Name + "." + sel, formOnly: true})
+		case !isCall && bodyFields[sel]:
+			u.add(kindRead, &use{node: p, what: "reads " + id.Name + "." + sel})
+		case !isCall && formFields[sel]:
+			u.add(kindRead, &use{node: p, what: "reads " + id.Name + "." + sel, formOnly: true})
+		}
+	case *ast.CallExpr:
+		for i, a := range p.Args {
+			if ast.Unparen(a) != id {
+				continue
+			}
+			if body, form := ck.requestArgUsed(p, i); body || form {
+				u.add(kindRead, &use{node: id, what: "passes " + id.Name + " to " + calleeName(p) + ", which reads the request body", formOnly: !body})
+			}
+		}
+	}
+}
+
+// ctxUse classifies one occurrence of a request-derived context x (an identifier or r.Context()):
+// passing it to a call that does work with it counts; calling its own methods (Done, Err, Value)
+// to watch for cancellation, deriving another context from it (whose uses count in turn) and
+// reading values out of it do not.
+func (ck *checker) ctxUse(e *env, x ast.Expr, stack []ast.Node, u *uses) {
+	parent := stackAt(stack, 1)
+	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.X == x && sel.Sel.Name == "Done" {
+		// select { case <-ctx.Done(): return; case ch <- v: } bounds work by the context; a
+		// lone <-ctx.Done() (or a select with nothing else to do) merely watches it.
+		call, _ := stackAt(stack, 2).(*ast.CallExpr)
+		recv, _ := stackAt(stack, 3).(*ast.UnaryExpr)
+		if call != nil && recv != nil && recv.Op == token.ARROW {
+			// x, Done, call, <-, comm statement, CommClause, body, SelectStmt.
+			if cc, ok := stackAt(stack, 5).(*ast.CommClause); ok && cc.Comm == stackAt(stack, 4) {
+				if sel, ok := stackAt(stack, 7).(*ast.SelectStmt); ok && boundsWork(sel, cc) {
+					u.add(kindCtx, &use{node: call, what: "stops its work when " + describeCtx(x) + " is done", fixExpr: requestCtxCall(x)})
+				}
+			}
+		}
+		return
+	}
+	call, ok := parent.(*ast.CallExpr)
+	if !ok {
+		if kv, ok := parent.(*ast.KeyValueExpr); ok && kv.Value == x {
+			u.add(kindCtx, &use{node: x, what: "stores " + describeCtx(x) + " for later work", fixExpr: requestCtxCall(x)})
+		}
+		return
+	}
+	idx := -1
+	for i, a := range call.Args {
+		if a == x {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return
+	}
+	ck.classifyCtxArg(e, call, idx, x, u)
+}
+
+// boundsWork reports a select in which the context's Done case competes with a send or a default
+// case: work the context's cancellation cuts short. A select among receives only (the other
+// event, or the context's end) is a watcher.
+func boundsWork(sel *ast.SelectStmt, done *ast.CommClause) bool {
+	for _, c := range sel.Body.List {
+		cc, ok := c.(*ast.CommClause)
+		if !ok || cc == done {
+			continue
+		}
+		if cc.Comm == nil {
+			return true // default
+		}
+		if _, isSend := cc.Comm.(*ast.SendStmt); isSend {
+			return true
+		}
+		// case <-time.After(d), case m := <-sub.Next(): the goroutine waits for something it
+		// started or scheduled itself, and the context's end abandons it.
+		if recv := commRecv(cc.Comm); recv != nil {
+			if _, isCall := ast.Unparen(recv.X).(*ast.CallExpr); isCall {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// commRecv returns the receive expression of a select case's communication, if any.
+func commRecv(comm ast.Stmt) *ast.UnaryExpr {
+	var x ast.Expr
+	switch c := comm.(type) {
+	case *ast.ExprStmt:
+		x = c.X
+	case *ast.AssignStmt:
+		if len(c.Rhs) == 1 {
+			x = c.Rhs[0]
+		}
+	}
+	u, _ := ast.Unparen(x).(*ast.UnaryExpr)
+	if u == nil || u.Op != token.ARROW {
+		return nil
+	}
+	return u
+}
+
+func (ck *checker) classifyCtxArg(e *env, call *ast.CallExpr, idx int, x ast.Expr, u *uses) {
+	info := ck.pass.TypesInfo
+	if f, ok := calledFunc(info, call); ok && f == (funcID{"context", "WithoutCancel"}) {
+		return
+	}
+	if apis.IsContext(info.TypeOf(call)) || tupleHasContext(info.TypeOf(call)) {
+		return // a derivation: the derived context's uses count
+	}
+	if isValueExtractor(info, call) {
+		return
+	}
+	if !ck.argUsed(e, call, idx, roleCtx) {
+		return
+	}
+	u.add(kindCtx, &use{node: x, what: "passes " + describeCtx(x) + " to " + calleeName(call), fixExpr: requestCtxCall(x)})
+}
+
+func tupleHasContext(t types.Type) bool {
+	tup, ok := t.(*types.Tuple)
+	if !ok {
+		return false
+	}
+	for i := 0; i < tup.Len(); i++ {
+		if apis.IsContext(tup.At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// isValueExtractor reports a call such as trace.SpanFromContext(ctx), metadata.FromIncomingContext(ctx)
+// or zerolog.Ctx(ctx): one context argument, results that are neither an error nor a context. Values
+// stay readable after the context is cancelled.
+func isValueExtractor(info *types.Info, call *ast.CallExpr) bool {
+	if len(call.Args) != 1 {
+		return false
+	}
+	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok || sig.Results().Len() == 0 {
+		return false
+	}
+	for i := 0; i < sig.Results().Len(); i++ {
+		t := sig.Results().At(i).Type()
+		if apis.IsContext(t) || isError(t) {
+			return false
+		}
+	}
+	return true
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+func describeCtx(x ast.Expr) string {
+	if id, ok := x.(*ast.Ident); ok {
+		return "request-derived context " + id.Name
+	}
+	return shorten(types.ExprString(x))
+}
+
+// requestCtxCall returns x when it is the r.Context() call itself (the place a fix can wrap).
+func requestCtxCall(x ast.Expr) *ast.CallExpr {
+	c, _ := x.(*ast.CallExpr)
+	return c
+}
+
+// classifyArg handles argument i of go f(args...): the callee runs in the new goroutine.
+func (ck *checker) classifyArg(e *env, call *ast.CallExpr, i int, a ast.Expr, u *uses) {
+	switch e.exprRole(a) {
+	case roleWriter, roleFramework:
+		fw := e.exprRole(a) == roleFramework
+		if ck.argUsed(e, call, i, roleOf(fw)) {
+			u.add(kindWrite, &use{node: a, what: "runs " + calleeName(call) + " with " + shorten(types.ExprString(a)), framework: fw})
+		}
+	case roleRequest:
+		if body, form := ck.requestArgUsed(call, i); body || form {
+			u.add(kindRead, &use{node: a, what: "runs " + calleeName(call) + ", which reads the body of request " + shorten(types.ExprString(a)), formOnly: !body})
+		}
+	case roleCtx:
+		ck.classifyCtxArg(e, call, i, ast.Unparen(a), u)
+	}
+}
+
+// paramAt returns the parameter of sig that receives argument i and whether it is the variadic one.
+func paramAt(sig *types.Signature, i int) (*types.Var, bool) {
+	n := sig.Params().Len()
+	if sig.Variadic() && i >= n-1 {
+		return sig.Params().At(n - 1), true
+	}
+	if i < n {
+		return sig.Params().At(i), false
+	}
+	return nil, false
+}
+
+// staticCallee returns the function a call invokes when it has a body somewhere (not an
+// interface method, not a function value), generic instantiations mapped to their origin.
+func staticCallee(info *types.Info, call *ast.CallExpr) *types.Func {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return nil
+	}
+	fn = fn.Origin()
+	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+		if types.IsInterface(sig.Recv().Type()) {
+			return nil
+		}
+	}
+	return fn
+}
+
+// summaryOf returns what is known about callee's use of its parameters: the in-package summary,
+// an imported fact, or nil with known=false for a callee nothing is known about.
+func (ck *checker) summaryOf(call *ast.CallExpr) (s *Uses, local bool, known bool) {
+	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
+		return ck.litSummary(lit), true, true
+	}
+	fn := staticCallee(ck.pass.TypesInfo, call)
+	if fn == nil {
+		return nil, false, false
+	}
+	if s, ok := ck.summaries[fn]; ok {
+		return s, true, true
+	}
+	if fn.Pkg() == ck.pass.Pkg {
+		// In this package without a summary: no interesting parameter, or no body.
+		return &Uses{}, true, ck.decls[fn] != nil
+	}
+	var f Uses
+	if ck.pass.ImportObjectFact(fn, &f) {
+		return &f, false, true
+	}
+	return &Uses{}, false, true
+}
+
+func (ck *checker) litSummary(lit *ast.FuncLit) *Uses {
+	if s, ok := ck.litSummaries[lit]; ok {
+		return s
+	}
+	s := &Uses{}
+	ck.litSummaries[lit] = s // breaks recursion
+	ck.summarize(lit, s)
+	return s
+}
+
+// argUsed reports whether the callee of call uses its argument i, which holds the handler's
+// writer (want roleWriter / roleFramework) or request context (roleCtx).
+func (ck *checker) argUsed(e *env, call *ast.CallExpr, i int, want role) bool {
+	info := ck.pass.TypesInfo
+	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
+		return false // conversion or builtin (append, len): no goroutine work of its own
+	}
+	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok {
+		return false
+	}
+	p, variadic := paramAt(sig, i)
+	if p == nil {
+		return false
+	}
+	pr := ck.roleOf(p.Type())
+	if variadic {
+		pr = roleNone // ...any: formatting or logging, never the handler's value as such
+		if want == roleWriter || want == roleFramework {
+			return false
+		}
+	}
+	switch want {
+	case roleWriter, roleFramework:
+		if pr != roleWriter && pr != roleFramework {
+			// io.Writer, any, an interface of the caller: fmt.Fprintf, json.NewEncoder, io.Copy
+			// write through it; nothing says otherwise.
+			return true
+		}
+		s, _, known := ck.summaryOf(call)
+		if !known {
+			return true // next.ServeHTTP(w, r), h(w, r): a handler writes
+		}
+		return has(s.Writer, i)
+	case roleCtx:
+		if pr != roleCtx {
+			return false // ctx as any: logged or formatted, not used for work
+		}
+		s, local, known := ck.summaryOf(call)
+		if !known || !local {
+			return true // other packages' context parameters are taken at their word
+		}
+		return has(s.Ctx, i)
+	}
+	return false
+}
+
+// requestArgUsed reports whether the callee of call reads the body (body) or form (form) of its
+// request argument i. Unknown callees are assumed not to: most helpers read headers and URLs.
+func (ck *checker) requestArgUsed(call *ast.CallExpr, i int) (body, form bool) {
+	info := ck.pass.TypesInfo
+	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok {
+		return false, false
+	}
+	p, variadic := paramAt(sig, i)
+	if p == nil || variadic || ck.roleOf(p.Type()) != roleRequest {
+		return false, false
+	}
+	s, _, known := ck.summaryOf(call)
+	if !known || s == nil {
+		return false, false
+	}
+	return has(s.Body, i), has(s.Form, i)
+}
+
+type funcID struct{ pkg, name string }
+
+func calledFunc(info *types.Info, call *ast.CallExpr) (funcID, bool) {
+	f, ok := apis.CalledFunc(info, call)
+	if !ok {
+		return funcID{}, false
+	}
+	return funcID{f.Pkg, f.Name}, true
+}
+
+func calleeName(call *ast.CallExpr) string {
+	if _, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
+		return "a function literal"
+	}
+	return shorten(types.ExprString(call.Fun))
+}
+
+func shorten(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+func stackAt(stack []ast.Node, up int) ast.Node {
+	if len(stack)-1-up < 0 {
+		return nil
+	}
+	return stack[len(stack)-1-up]
+}
