@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/goroguard/goroguard/internal/apis"
+	"github.com/goroguard/goroguard/internal/astx"
 	"github.com/goroguard/goroguard/internal/spawn"
 )
 
@@ -146,7 +147,7 @@ func (ck *checker) computeSummaries() {
 // summarize adds to s what fn does with each of its parameters; it reports whether s grew.
 func (ck *checker) summarize(fn ast.Node, s *Uses) bool {
 	sig := ck.signature(fn)
-	body := funcBody(fn)
+	body := astx.FuncBody(fn)
 	if sig == nil || body == nil {
 		return false
 	}
@@ -177,16 +178,6 @@ func (ck *checker) summarize(fn ast.Node, s *Uses) bool {
 		}
 	}
 	return changed
-}
-
-func funcBody(fn ast.Node) *ast.BlockStmt {
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		return fn.Body
-	case *ast.FuncLit:
-		return fn.Body
-	}
-	return nil
 }
 
 // goroutineUses finds the uses of the handler's values in the goroutine of site.

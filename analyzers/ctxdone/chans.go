@@ -27,7 +27,19 @@ type makeDef struct {
 }
 
 func (c *checker) noteAssign(as *ast.AssignStmt, stack []ast.Node) {
-	if as.Tok != token.DEFINE && as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+	if as.Tok != token.DEFINE && as.Tok != token.ASSIGN {
+		return
+	}
+	for i, lhs := range as.Lhs {
+		var rhs ast.Expr
+		if len(as.Lhs) == len(as.Rhs) {
+			rhs = as.Rhs[i]
+		}
+		if id, ok := lhs.(*ast.Ident); ok {
+			c.noteCtx(id, rhs)
+		}
+	}
+	if len(as.Lhs) != len(as.Rhs) {
 		return
 	}
 	for i, lhs := range as.Lhs {
@@ -39,7 +51,39 @@ func (c *checker) noteAssign(as *ast.AssignStmt, stack []ast.Node) {
 	}
 }
 
+// noteCtx counts an assignment of rhs (nil when not one to one) to a context variable, and
+// marks context.Background() and context.TODO().
+func (c *checker) noteCtx(id *ast.Ident, rhs ast.Expr) {
+	obj := c.info.Defs[id]
+	if obj == nil {
+		obj = c.info.Uses[id]
+	}
+	v, ok := obj.(*types.Var)
+	if !ok || v.IsField() || !apis.IsContext(v.Type()) {
+		return
+	}
+	c.ctxAssigns[v]++
+	if call, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && rhs != nil &&
+		(apis.IsFuncCall(c.info, call, apis.Func{Pkg: "context", Name: "Background"}) ||
+			apis.IsFuncCall(c.info, call, apis.Func{Pkg: "context", Name: "TODO"})) {
+		c.background[v] = true
+	}
+}
+
+// neverCancelled reports whether v is a local context assigned only context.Background() or
+// context.TODO().
+func (c *checker) neverCancelled(v *types.Var) bool {
+	return c.background[v] && c.ctxAssigns[v] == 1
+}
+
 func (c *checker) noteValueSpec(vs *ast.ValueSpec, stack []ast.Node) {
+	for i, id := range vs.Names {
+		var rhs ast.Expr
+		if len(vs.Names) == len(vs.Values) {
+			rhs = vs.Values[i]
+		}
+		c.noteCtx(id, rhs)
+	}
 	if len(vs.Names) != len(vs.Values) || len(stack) < 2 {
 		return
 	}
@@ -77,6 +121,11 @@ func (c *checker) noteMake(id *ast.Ident, rhs ast.Expr, stmt ast.Node, stack []a
 	if fn == nil {
 		return
 	}
+	if isResult(c.info, fn, v) {
+		// A named result leaves the function through every bare return, which does not
+		// mention it: the channel escapes to the caller.
+		return
+	}
 	if _, seen := c.makes[v]; seen {
 		c.makes[v] = nil // assigned twice: not a single definition
 		return
@@ -90,6 +139,22 @@ func (c *checker) noteMake(id *ast.Ident, rhs ast.Expr, stmt ast.Node, stack []a
 		}
 	}
 	c.makes[v] = def
+}
+
+// isResult reports whether v is a named result of fn.
+func isResult(info *types.Info, fn ast.Node, v *types.Var) bool {
+	ft := astx.FuncType(fn)
+	if ft == nil || ft.Results == nil {
+		return false
+	}
+	for _, f := range ft.Results.List {
+		for _, n := range f.Names {
+			if info.Defs[n] == v {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // use summarises what one function body does with one channel variable.
@@ -365,7 +430,8 @@ type spawnerUse struct {
 	// goroutines are the spawn sites whose goroutine uses the channel, with what they need.
 	goroutines []*siteInfo
 	need       Need
-	sends      int // total sends of the goroutines, -1 when unknown
+	sends      int  // total sends of the goroutines, -1 when unknown
+	multi      bool // a goroutine's spawn site runs more than once per channel
 }
 
 // checkChannels looks at the local channels the goroutine of si uses (patterns 1 and 3).
@@ -582,6 +648,7 @@ func (c *checker) spawnerUses(v *types.Var, def *makeDef) *spawnerUse {
 		if si.Kind == spawn.GoStmt || si.Kind == spawn.Method {
 			if c.multiplied(si, def) {
 				sends = -1
+				su.multi = true
 			}
 		}
 		su.sends = addSends(su.sends, sends, !first)
@@ -675,7 +742,7 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 	if g == nil || c.deferDoes(def, su) || c.closedBefore(si, su) {
 		return
 	}
-	lk := c.leakPath(g, si, def, su)
+	lk := c.leakPath(g, si, def, su, c.completionChans(si, v, def, su))
 	if lk == nil {
 		return
 	}
@@ -806,7 +873,10 @@ func (c *checker) cfgOf(fn ast.Node) *cfg.CFG {
 // natural exit (condition false, range exhausted) is not followed; a break or return inside its
 // body is. A range over the channel itself is complete only when the channel is closed, so its
 // exit counts as having received everything.
-func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUse) *leak {
+//
+// signals are the goroutine's completion channels (see completionChans): receiving from one
+// proves the goroutine has finished, which is as good as doing the spawner's part.
+func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUse, signals map[types.Object]bool) *leak {
 	// The select cases' communications appear twice in the CFG: once in the block before the
 	// select (evaluating channel operands) and once as the case body's Stmt. Only the latter
 	// means the case was taken.
@@ -818,6 +888,9 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 		return true
 	})
 	does := func(n ast.Node) bool { // n performs the complementary operation
+		if c.receivesFrom(n, signals) {
+			return true
+		}
 		found := false
 		ast.Inspect(n, func(m ast.Node) bool {
 			if found {

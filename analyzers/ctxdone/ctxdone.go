@@ -76,6 +76,11 @@ type checker struct {
 	signals map[types.Object]bool
 	// makes maps a local channel variable to the make(chan) that defines it.
 	makes map[types.Object]*makeDef
+	// ctxAssigns counts the assignments to each local context variable, and background marks
+	// the ones assigned context.Background() or context.TODO(): a context assigned only that
+	// is never cancelled, so a loop that ignores it ignores nothing.
+	ctxAssigns map[types.Object]int
+	background map[types.Object]bool
 	// siteOf maps the function literal of a spawn site to the site.
 	siteOf map[*ast.FuncLit]*siteInfo
 	// goSite maps a go statement to its site.
@@ -93,15 +98,17 @@ type siteInfo struct {
 func run(pass *guard.Pass, c *Config) (any, error) {
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	ch := &checker{
-		pass:    pass,
-		cfg:     c,
-		cfgs:    pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs),
-		info:    pass.TypesInfo,
-		closed:  map[types.Object]*ast.CallExpr{},
-		signals: map[types.Object]bool{},
-		makes:   map[types.Object]*makeDef{},
-		siteOf:  map[*ast.FuncLit]*siteInfo{},
-		goSite:  map[*ast.GoStmt]*siteInfo{},
+		pass:       pass,
+		cfg:        c,
+		cfgs:       pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs),
+		info:       pass.TypesInfo,
+		closed:     map[types.Object]*ast.CallExpr{},
+		signals:    map[types.Object]bool{},
+		makes:      map[types.Object]*makeDef{},
+		ctxAssigns: map[types.Object]int{},
+		background: map[types.Object]bool{},
+		siteOf:     map[*ast.FuncLit]*siteInfo{},
+		goSite:     map[*ast.GoStmt]*siteInfo{},
 	}
 
 	// One walk collects what every check needs: close() targets, signal.Notify channels,

@@ -19,6 +19,7 @@ func TestAnalyzer(t *testing.T) {
 	}{
 		{"loops ignoring their context", ctxdone.Default(), []string{"loops"}},
 		{"never-closed channels", ctxdone.Default(), []string{"never"}},
+		{"completion signals", ctxdone.Default(), []string{"completion"}},
 		{"facts across packages", ctxdone.Default(), []string{"lib", "app"}},
 		{"generics and odd code", ctxdone.Default(), []string{"typeparams"}},
 		{"main and init are process-lifetime by default", ctxdone.Default(), []string{"mainpkg"}},

@@ -35,6 +35,14 @@
 //
 //	ch := make(chan result, 1)
 //
+// A receive from the goroutine's completion signal counts as doing the spawner's part: a second
+// local channel that only this goroutine (started once) sends on or closes, and only as its last
+// action (the send is followed by a return, or ends the body, or is a top-level
+// `defer close(done)`), while the spawner only receives from it. A reader loop that reports its
+// final error on errc and returns lets the spawner leave through `case err := <-errc` without
+// leaking: by then the reader is past its last send. ChanParamsFact carries this (`+final`) for
+// named functions.
+//
 // The same path check covers the reverse: a goroutine that waits to receive once (`<-ready`)
 // while the spawner can return without sending or closing, and a goroutine that ranges over the
 // channel while the spawner can return without closing it.
@@ -157,6 +165,13 @@
 //     to run often enough (its natural exit is not a leak path), and a branch that is impossible
 //     at run time still counts. A protocol that guarantees a case is taken first (a test that
 //     knows a request arrives before the connection closes) can be reported.
+//   - The related position names the first leaking path found, which may be a benign one when
+//     another path really leaks: a receive loop that returns on an error item the generator sent
+//     as its last value is fine, but the same loop's other early return is not; the finding is
+//     right and its related position points at the first return.
+//   - Completion signals are recognised only as a second local channel that one goroutine sends
+//     on or closes as its last action; an in-band signal (the error item of the same channel),
+//     a sync.WaitGroup, or a signal from several goroutines counted by the spawner is not.
 //   - Select cases that send on another channel are not followed as ways out: whether anyone
 //     receives there is unknown.
 //   - Receives in bounded loops (`for i := 0; i < n; i++ { <-ch }`) are not counted, so such

@@ -57,6 +57,9 @@ type ParamUse struct {
 	Need  Need
 	// Sends counts the plain send statements on the parameter (-1 when one is in a loop).
 	Sends int
+	// Final says the function sends on or closes the parameter only as its last action: once
+	// the caller has received from it, the function has returned (a completion signal).
+	Final bool
 }
 
 // ChanParamsFact records, for a function with channel parameters, the parameters on which it
@@ -78,6 +81,16 @@ func (f *ChanParamsFact) String() string {
 }
 
 func (p ParamUse) describe() string {
+	if p.Final {
+		if p.Need == needNone {
+			return "final"
+		}
+		return p.describeNeed() + "+final"
+	}
+	return p.describeNeed()
+}
+
+func (p ParamUse) describeNeed() string {
 	switch p.Need {
 	case NeedRecv:
 		if p.Sends < 0 {
@@ -135,8 +148,10 @@ func (c *checker) exportFacts(insp *inspector.Inspector) {
 				continue
 			}
 			u := c.summarize(decl, p)
-			if need, sends := u.need(); need != needNone {
-				uses = append(uses, ParamUse{Index: i, Need: need, Sends: sends})
+			need, sends := u.need()
+			final := c.endsWith(decl, p)
+			if need != needNone || final {
+				uses = append(uses, ParamUse{Index: i, Need: need, Sends: sends, Final: final})
 			}
 		}
 		if len(uses) > 0 {

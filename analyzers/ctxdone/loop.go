@@ -284,7 +284,7 @@ func (c *checker) ctxFor(pos token.Pos, decl *ast.FuncDecl) string {
 	pkgScope := c.pass.Pkg.Scope()
 	for s := pkgScope.Innermost(pos); s != nil && s != pkgScope && s != types.Universe; s = s.Parent() {
 		for _, name := range s.Names() {
-			if v, ok := s.Lookup(name).(*types.Var); ok && v.Pos() < pos && apis.IsContext(v.Type()) {
+			if v, ok := s.Lookup(name).(*types.Var); ok && v.Pos() < pos && apis.IsContext(v.Type()) && !c.neverCancelled(v) {
 				return name
 			}
 		}

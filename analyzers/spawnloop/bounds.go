@@ -29,6 +29,7 @@ func (c *checker) limiterBefore(body *ast.BlockStmt, ev *event) bool {
 	}
 	pos := ev.node.Pos()
 	found := false
+	called := map[string]bool{} // receivers of method calls before the spawn
 	ast.Inspect(body, func(n ast.Node) bool {
 		if found || n == nil || n.Pos() >= pos {
 			return false
@@ -49,11 +50,31 @@ func (c *checker) limiterBefore(body *ast.BlockStmt, ev *event) bool {
 			}
 		case *ast.CallExpr:
 			found = isLimiterCall(info, n)
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && !found {
+				if _, isMethod := info.Selections[sel]; isMethod {
+					called[types.ExprString(sel.X)] = true
+				}
+			}
 		}
 		return !found
 	})
 	if found || lit == nil {
 		return found
+	}
+	// An acquire/release pair on one object: the iteration calls a method on lim before the spawn
+	// (lim.TakeWithContext(ctx, n)) and the goroutine gives the slot back (defer lim.Give(n)).
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && !found {
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && releaseNames[sel.Sel.Name] && called[types.ExprString(sel.X)] {
+				if _, isMethod := info.Selections[sel]; isMethod {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	if found {
+		return true
 	}
 	// The goroutine acquires the limit itself: sem <- struct{}{}; defer func() { <-sem }(). The
 	// work is bounded; the parked goroutines are not, which spawnloop accepts (see Known limits).
@@ -443,7 +464,7 @@ func signalsAfter(stack []ast.Node, from, stmt int, lit *ast.FuncLit) bool {
 // function literal, any call among its top-level statements counts.
 func (c *checker) longLived(site *spawn.Site) bool {
 	if fn := site.Callee(c.pass.TypesInfo); fn != nil {
-		return runLoopName(fn.Name()) || teardownNames[fn.Name()]
+		return runLoopName(fn.Name()) || teardownNames[fn.Name()] || c.eventLoop(fn)
 	}
 	lit := site.Lit()
 	if lit == nil {
@@ -463,7 +484,7 @@ func (c *checker) longLived(site *spawn.Site) bool {
 		if !ok {
 			continue
 		}
-		if fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && runLoopName(fn.Name()) {
+		if fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && (runLoopName(fn.Name()) || c.eventLoop(fn)) {
 			return true
 		}
 	}
@@ -481,4 +502,45 @@ func runLoopName(name string) bool {
 	}
 	return strings.HasPrefix(lower, "serve") || strings.HasSuffix(name, "Loop") || strings.HasSuffix(name, "loop") ||
 		strings.HasSuffix(name, "Forever")
+}
+
+// eventLoop reports whether fn, declared in this package, runs an event loop: among the top-level
+// statements of its body is an endless for loop whose body has a select at its top level
+// (for { select { case <-stop: return; case m := <-in: ... } }). Such a goroutine lives as long as
+// what it serves (a consumer per topic, a router per subscription): a component, not per-item work.
+func (c *checker) eventLoop(fn *types.Func) bool {
+	fn = fn.Origin()
+	if fn.Pkg() != c.pass.Pkg {
+		return false
+	}
+	if v, ok := c.loops[fn]; ok {
+		return v
+	}
+	c.loops[fn] = false
+	var decl *ast.FuncDecl
+	for _, f := range c.pass.Files {
+		if f.Pos() <= fn.Pos() && fn.Pos() < f.End() {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Pos() == fn.Pos() {
+					decl = fd
+				}
+			}
+		}
+	}
+	if decl == nil || decl.Body == nil {
+		return false
+	}
+	for _, s := range decl.Body.List {
+		fs, ok := s.(*ast.ForStmt)
+		if !ok || fs.Cond != nil {
+			continue
+		}
+		for _, b := range fs.Body.List {
+			if _, ok := b.(*ast.SelectStmt); ok {
+				c.loops[fn] = true
+				return true
+			}
+		}
+	}
+	return false
 }

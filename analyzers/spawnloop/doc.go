@@ -30,6 +30,11 @@
 //     (*url.URL).Query. Local variables with one definition are followed to it, and copies
 //     (slices.Clone, slices.Sorted(maps.Keys(m)), conversions) and iterator adapters (maps.Keys,
 //     slices.Values) to their argument.
+//   - range over the result of a listing query: a method named List, List... or ...List whose first
+//     argument is a context.Context (client.ContainerList(ctx, opts).Items, svc.ListObjects(ctx, in)):
+//     "range over listing client.ContainerList". The context marks a call to another process, and
+//     what it lists (containers, pods, objects) is data. A List method without a context (an
+//     in-memory registry) is not followed.
 //   - range over a channel that binds the value (for j := range jobs): "range over channel jobs".
 //   - for sc.Scan() over a bufio.Scanner, for rows.Next() over sql.Rows, for dec.More().
 //   - an endless or conditional loop that receives an item before the spawn (m := <-inbox, or the
@@ -68,6 +73,9 @@
 //     or integers (sem <- struct{}{}), a send on any channel the goroutine receives from, a receive
 //     from a channel the goroutine sends back to (a token bucket), semaphore.Weighted.Acquire or
 //     TryAcquire, rate.Limiter.Wait, and any method named Acquire/TryAcquire/AcquireContext.
+//   - An acquire/release pair on one object: the iteration calls a method on lim before the spawn
+//     and the goroutine calls lim.Release or lim.Give (lim.TakeWithContext(ctx, n) ... defer
+//     lim.Give(n), a byte-weighted limiter). wg.Add(1) ... defer wg.Done() is not a limit.
 //   - A goroutine that itself acquires a limiter (sends and receives on the same channel, or calls
 //     a limiter method): the work is bounded (see Known limits).
 //   - errgroup.Group.Go on a group with SetLimit(n) (n not a negative constant) anywhere in the
@@ -84,10 +92,11 @@
 //     named type whose name ends in Server, Listener, Service, Component, Runnable, Runner, Plugin,
 //     Module, Manager, Controller, Subsystem, Worker, Daemon, Handler, Hook or Exporter, or a type
 //     with a Start, Run, Serve, ListenAndServe or Shutdown method or function field (a struct
-//     like analysis.Analyzer), or a channel type (one drainer per channel the program made); or
-//     the ranged parameter's type
-//     is named ...Config, ...Conf, ...Cfg, ...Options, ...Opts, ...Settings or ...Flags (or is a
-//     slice of such); or the parameter belongs to a function named main, init, Start, Run, Serve,
+//     like analysis.Analyzer), or a channel type (one drainer per channel the program made), or a
+//     struct describing a network node (a Host, Hostname, ...Addr or ...Address field and a ...Port
+//     field: one stats query per node of the cluster); or the ranged parameter's type is named
+//     ...Config, ...Configuration, ...Conf, ...Cfg, ...Options, ...Opts, ...Settings or ...Flags (or
+//     is a slice of such); or the parameter belongs to a function named main, init, Start, Run, Serve,
 //     Init, Setup or Bootstrap (lower-case start, run, serve, setup too); or the ranged
 //     parameter's last name (hosts, req.Endpoints, c.GetPeers()) contains member, endpoint, host,
 //     peer, replica, broker, addr, server or cluster: fan-out over a cluster's topology.
@@ -99,7 +108,9 @@
 //   - Accept loops (an Accept, AcceptTCP, AcceptUnix or AcceptStream method called before the
 //     spawn), unless report-accept-loops is set: one goroutine per connection is the standard
 //     server shape, and the listener's backlog and the OS bound it. A loop that receives net.Conn
-//     (or *net.TCPConn, *net.UnixConn, *tls.Conn) values from a channel is an accept loop too.
+//     (or *net.TCPConn, *net.UnixConn, *tls.Conn) values from a channel is an accept loop too, and
+//     so is one that receives any type with Read, Write, Close and RemoteAddr methods (a wrapper
+//     embedding a connection) or a struct with a field of such a type (a handshake's result).
 //   - A wait within the same iteration after the spawn: a Wait method call (wg.Wait, g.Wait), a
 //     receive, a select without default, a range over a channel, including in a deferred function
 //     literal. The goroutines then run one iteration at a time.
@@ -109,7 +120,10 @@
 //     starting with serve, or ending in Loop, loop or Forever (for a function literal: any call
 //     among its top-level statements). Such a goroutine is a component per configured endpoint
 //     or registered subscriber (go sendLoop.loop(), go w.serveSubstream(ws)), which the program
-//     sizes, not per-item work. Accept loops with report-accept-loops set are reported anyway.
+//     sizes, not per-item work. Besides names, a function or method of the same package whose body
+//     has, among its top-level statements, an endless for loop with a select at its top level
+//     (for { select { ... } }) is an event loop and long-lived: one consumer per topic, a router
+//     per subscription. Accept loops with report-accept-loops set are reported anyway.
 //     Likewise a goroutine that runs a Kill, Close, Stop, Cancel or Shutdown method is teardown.
 //
 // # Across calls
@@ -152,7 +166,9 @@
 //     of parked goroutines; spawnloop accepts it.
 //   - Data reaching the loop through a receiver field, a package variable, a local variable built
 //     by append, or a call that is not in the tables is not known to be unbounded (no report): for
-//     example fan-out over a registry of subscribers or connections.
+//     example fan-out over a registry of subscribers or connections, over a transformation of a
+//     parameter (groups := groupByName(metrics)), or over a listing call without a context
+//     (informer caches, lister.List(selector)).
 //   - A counted loop up to a variable (for i := 0; i < n; i++) is taken to be a worker pool even
 //     when n is an input count.
 //   - Spawns inside function literals that are not the loop body (for { f := func() { go g() } })
@@ -160,8 +176,12 @@
 //   - The limiter must appear in the loop body before the spawn; a limiter acquired in a helper
 //     function called before the spawn is only seen if its method is named Acquire/TryAcquire.
 //   - Component and configuration recognition is by name and method set (see above): a data type
-//     named ...Handler, a data parameter of a function named Run or called hosts, or a per-item
-//     goroutine running a method named run or serveX, is not reported.
+//     named ...Handler, a data parameter of a function named Run or called hosts, a data struct
+//     with an address and a port field, or a per-item goroutine running a method named run or
+//     serveX or an event loop (for { select }), is not reported.
+//   - Limiters are recognised by their calls before the spawn; a spawn that is bounded only inside
+//     the callee (go c.handleRequest(req) where the model's limiter is taken inside) is reported,
+//     which is right for the parked goroutines but not for the work.
 //   - A spawn guarded by a condition that holds once (case n == limit: go p.Kill()) is reported.
 //
 // # Cost

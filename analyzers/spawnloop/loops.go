@@ -206,6 +206,9 @@ func (c *checker) classifyData(e ast.Expr, stack []ast.Node, fnIdx, depth int) s
 				return source{kind: unbounded, desc: d + " " + short(x)}
 			}
 		}
+		if isListQuery(info, x) {
+			return source{kind: unbounded, desc: "listing " + short(x.Fun)}
+		}
 	case *ast.Ident:
 		return c.classifyVar(x, x, stack, fnIdx, depth)
 	}
@@ -291,7 +294,7 @@ func paramOf(info *types.Info, v *types.Var, stack []ast.Node) (owner, idx int, 
 
 // configSuffixes name the types of configuration values: what a function reads from one is what
 // the program was configured with, a handful of components, not input data.
-var configSuffixes = []string{"Config", "Conf", "Cfg", "Options", "Opts", "Settings", "Flags"}
+var configSuffixes = []string{"Config", "Configuration", "Conf", "Cfg", "Options", "Opts", "Settings", "Flags"}
 
 func isConfigType(t types.Type) bool {
 	t = types.Unalias(t)
@@ -651,8 +654,83 @@ func topologyName(e ast.Expr) bool {
 }
 
 // isConn reports whether items of type t are network connections: a loop that receives them and
-// spawns is an accept loop fed through a channel.
+// spawns is an accept loop fed through a channel. Besides the standard connection types, a type
+// whose method set has Read, Write, Close and RemoteAddr is a connection (a wrapper embedding one),
+// and a struct (or pointer to one) with a field of such a type carries a connection (the result of
+// a handshake: struct{ c conn; hello Hello }).
 func isConn(t types.Type) bool {
-	return apis.IsNamed(t, "net", "Conn") || apis.IsPointerTo(t, "net", "TCPConn") ||
-		apis.IsPointerTo(t, "net", "UnixConn") || apis.IsPointerTo(t, "crypto/tls", "Conn")
+	if isConnType(t) {
+		return true
+	}
+	if t == nil {
+		return false
+	}
+	u := types.Unalias(t)
+	if p, ok := u.Underlying().(*types.Pointer); ok {
+		u = p.Elem()
+	}
+	st, ok := u.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if isConnType(st.Field(i).Type()) {
+			return true
+		}
+	}
+	return false
 }
+
+// connMethods make a type a connection by its method set.
+var connMethods = []string{"Read", "Write", "Close", "RemoteAddr"}
+
+func isConnType(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if apis.IsNamed(t, "net", "Conn") || apis.IsPointerTo(t, "net", "TCPConn") ||
+		apis.IsPointerTo(t, "net", "UnixConn") || apis.IsPointerTo(t, "crypto/tls", "Conn") {
+		return true
+	}
+	ms := types.NewMethodSet(t)
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && !types.IsInterface(t) {
+		ms = types.NewMethodSet(types.NewPointer(t))
+	}
+	for _, name := range connMethods {
+		found := false
+		for i := 0; i < ms.Len(); i++ {
+			if ms.At(i).Obj().Name() == name {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// isListQuery recognises a listing query of an API client: a method named List, List... or ...List
+// whose first argument is a context.Context (client.ContainerList(ctx, opts), pods.List(ctx, opts),
+// svc.ListObjects(ctx, in)). The context marks a call to another process; what it lists (containers,
+// pods, objects, keys) is data whose count the program does not choose.
+func isListQuery(info *types.Info, call *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || len(call.Args) == 0 {
+		return false
+	}
+	if _, isMethod := info.Selections[sel]; !isMethod {
+		return false
+	}
+	name := sel.Sel.Name
+	if !strings.HasPrefix(name, "List") && !strings.HasSuffix(name, "List") {
+		return false
+	}
+	if len(name) > 4 && strings.HasPrefix(name, "List") && !isUpper(name[4]) {
+		return false // Listen, Listener
+	}
+	return apis.IsContext(info.TypeOf(call.Args[0]))
+}
+
+func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }

@@ -106,11 +106,12 @@ type checker struct {
 	cfg    *Config
 	local  map[*types.Func]*SpawnsFact // facts of this package's functions, computed to a fixed point
 	limits map[types.Object]bool       // cache of groupLimited for fields and package vars
+	loops  map[*types.Func]bool        // cache of eventLoop
 }
 
 func run(pass *guard.Pass, cfg *Config) (any, error) {
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := &checker{pass: pass, cfg: cfg, local: map[*types.Func]*SpawnsFact{}, limits: map[types.Object]bool{}}
+	c := &checker{pass: pass, cfg: cfg, local: map[*types.Func]*SpawnsFact{}, limits: map[types.Object]bool{}, loops: map[*types.Func]bool{}}
 	imported := len(pass.AllObjectFacts()) > 0
 
 	var events []*event

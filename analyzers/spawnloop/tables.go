@@ -105,6 +105,12 @@ var limiterMethods = map[apis.Method]bool{
 
 var limiterNames = map[string]bool{"Acquire": true, "TryAcquire": true, "AcquireContext": true}
 
+// releaseNames give back a slot taken before the spawn: a goroutine that calls lim.Give(n) or
+// lim.Release(n) on an object the iteration called a method on before spawning holds a slot of a
+// limiter (a byte-weighted limiter: lim.TakeWithContext(ctx, n) ... defer lim.Give(n)). Done is not
+// one: wg.Add(1) ... defer wg.Done() counts goroutines, it does not limit them.
+var releaseNames = map[string]bool{"Release": true, "Give": true}
+
 // boundedCounts are calls whose result bounds a counted loop by the machine, not the input.
 var boundedCounts = map[apis.Func]bool{
 	{Pkg: "runtime", Name: "GOMAXPROCS"}: true,
@@ -150,6 +156,9 @@ func isComponent(t types.Type) bool {
 			if _, isFunc := f.Type().Underlying().(*types.Signature); isFunc && slices.Contains(componentMethods, f.Name()) {
 				return true
 			}
+		}
+		if isNode(u) {
+			return true
 		}
 	}
 	for _, c := range componentTypes {
@@ -200,4 +209,22 @@ func isSignal(t types.Type) bool {
 // go c.Close()) is teardown, short and not per-item work.
 var teardownNames = map[string]bool{
 	"Kill": true, "Close": true, "Stop": true, "Cancel": true, "Shutdown": true,
+}
+
+// isNode reports whether a struct describes a network node: it has an address field (named Host or
+// Hostname, or ending in Addr or Address) and a port field (ending in Port). Fan-out over nodes
+// (one stats query per nsqd producer) is bounded by the cluster's topology, like fan-out over a
+// parameter named hosts or peers.
+func isNode(st *types.Struct) bool {
+	addr, port := false, false
+	for i := 0; i < st.NumFields(); i++ {
+		name := st.Field(i).Name()
+		switch {
+		case name == "Host" || name == "Hostname" || strings.HasSuffix(name, "Addr") || strings.HasSuffix(name, "Address"):
+			addr = true
+		case strings.HasSuffix(name, "Port"):
+			port = true
+		}
+	}
+	return addr && port
 }

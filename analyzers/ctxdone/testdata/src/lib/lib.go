@@ -34,7 +34,7 @@ func Drain(in <-chan Message) { // want Drain:"chanparams\\(0:drains\\)"
 }
 
 // Reply sends one answer.
-func Reply(ctx context.Context, out chan<- Message) { // want Reply:"chanparams\\(1:sends=1\\)"
+func Reply(ctx context.Context, out chan<- Message) { // want Reply:"chanparams\\(1:sends=1\\+final\\)"
 	out <- Message{Body: "ok"}
 }
 

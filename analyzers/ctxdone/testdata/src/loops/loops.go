@@ -35,6 +35,39 @@ func (h *hub) Run(ctx context.Context) {
 	}()
 }
 
+// RunLocalCtx ignores a context that its caller can cancel: derived from ctx, it is still
+// ignored by the loop.
+func (h *hub) RunLocalCtx(parent context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	_ = cancel
+	go func() { // want `goroutine loops forever receiving from h.in and never observes ctx`
+		for {
+			e := <-h.in
+			h.ping(ctx)
+			h.handle(e)
+		}
+	}()
+}
+
+// heartbeat is not reported: its only context is context.Background(), which is never
+// cancelled, so observing it would end nothing. Without a cancellable context in scope the loop
+// cannot be told apart from a process-lifetime worker.
+func (h *hub) heartbeat(d time.Duration) { // want heartbeat:"forever\\(receiving from ticker.C\\)"
+	ticker := time.NewTicker(d)
+	defer ticker.Stop()
+	ctx := context.Background()
+	for range ticker.C {
+		h.ping(ctx)
+	}
+}
+
+func (h *hub) ping(ctx context.Context) {}
+
+// StartHeartbeat is not reported, see heartbeat.
+func (h *hub) StartHeartbeat() {
+	go h.heartbeat(time.Second)
+}
+
 // RunCtx is fine: the ctx.Done() case returns.
 func (h *hub) RunCtx(ctx context.Context) {
 	go func() {

@@ -98,7 +98,7 @@ func earlyReturn(ctx context.Context, url string) ([]byte, error) {
 }
 
 // fetchInto sends once on out; the spawner must receive.
-func fetchInto(ctx context.Context, url string, out chan<- result) { // want fetchInto:"chanparams\\(2:sends=1\\)"
+func fetchInto(ctx context.Context, url string, out chan<- result) { // want fetchInto:"chanparams\\(2:sends=1\\+final\\)"
 	out <- get(ctx, url)
 }
 
