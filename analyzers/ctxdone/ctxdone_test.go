@@ -57,7 +57,7 @@ func TestFactsGob(t *testing.T) {
 	t.Parallel()
 	facts := []any{
 		&ctxdone.ForeverFact{Ops: "receiving from in", Ctx: "ctx", Spin: "s.done"},
-		&ctxdone.ChanParamsFact{Params: []ctxdone.ParamUse{{Index: 1, Need: ctxdone.NeedRecv, Sends: 1}, {Index: 2, Need: ctxdone.NeedClose}}},
+		&ctxdone.ChanParamsFact{Params: []ctxdone.ParamUse{{Index: 1, Need: ctxdone.NeedRecv, Sends: 1, Final: true}, {Index: 2, Need: ctxdone.NeedClose}}},
 	}
 	for _, f := range facts {
 		var buf bytes.Buffer

@@ -85,3 +85,46 @@ func gotoLoop(ctx context.Context, in chan int) {
 	}()
 	_ = time.Second
 }
+
+// produce sends every item and then reports its end on done as its last action.
+func produce[T any](items []T, out chan<- T, done chan<- error) { // want produce:"chanparams\\(1:sends,2:sends=1\\+final\\)"
+	for _, it := range items {
+		out <- it
+	}
+	done <- nil
+}
+
+// collect is fine: it leaves only through done, which produce sends on after its last item
+// (an instantiated generic callee: the fact is looked up on its origin).
+func collect[T any](items []T) []T {
+	out := make(chan T)
+	done := make(chan error)
+	go produce[T](items, out, done)
+	var got []T
+	for {
+		select {
+		case it := <-out:
+			got = append(got, it)
+		case <-done:
+			return got
+		}
+	}
+}
+
+// collectCtx also leaves through ctx.Done(), where produce may be blocked on out.
+func collectCtx[T any](ctx context.Context, items []T) []T {
+	out := make(chan T)
+	done := make(chan error)
+	go produce(items, out, done) // want `goroutines send on out, but the spawner can leave through case <-ctx.Done\(\)`
+	var got []T
+	for {
+		select {
+		case it := <-out:
+			got = append(got, it)
+		case <-done:
+			return got
+		case <-ctx.Done():
+			return got
+		}
+	}
+}
