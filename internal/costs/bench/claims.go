@@ -144,6 +144,12 @@ func chanSenders(s Spec) (Result, error) {
 	}
 	ready.Wait()
 	if !waitUntil(10*time.Second, func() bool { return waitingGoroutines() >= base+int64(n) }) {
+		// Release the senders and take their messages, or they stay parked for the life of the
+		// process (goroguard's ctxdone found this leak in its own benchmark).
+		close(gate)
+		for range total {
+			<-ch
+		}
 		return r, errors.New("chan senders: senders did not park")
 	}
 	t0 := time.Now()
