@@ -437,7 +437,7 @@ type spawnerUse struct {
 // checkChannels looks at the local channels the goroutine of si uses (patterns 1 and 3).
 func (c *checker) checkChannels(si *siteInfo) {
 	for _, v := range c.goroutineChans(si) {
-		if si.reported {
+		if si.reported || c.work[si.encl] > maxFuncWork {
 			return
 		}
 		def := c.makes[v]
@@ -589,6 +589,7 @@ func (c *checker) spawnerUses(v *types.Var, def *makeDef) *spawnerUse {
 	su := &spawnerUse{ops: map[*ast.Ident]opKind{}}
 	sites := map[*siteInfo]bool{}
 	inspectStack(body, func(n ast.Node, stack []ast.Node) bool {
+		c.work[def.fn]++
 		if su.escape {
 			return false
 		}
@@ -683,6 +684,7 @@ func (c *checker) multiplied(si *siteInfo, def *makeDef) bool {
 	body := astx.FuncBody(si.encl)
 	multi := false
 	inspectStack(body, func(n ast.Node, stack []ast.Node) bool {
+		c.work[si.encl]++
 		if n != si.Node {
 			return !multi
 		}
@@ -927,6 +929,7 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 	}
 
 	// Find the spawn site's block and position.
+	c.work[si.encl] += len(g.Blocks)
 	var start *cfg.Block
 	startIdx := -1
 	for _, b := range g.Blocks {
