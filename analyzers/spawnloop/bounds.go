@@ -76,8 +76,15 @@ func (c *checker) limiterBefore(body *ast.BlockStmt, ev *event) bool {
 	if found {
 		return true
 	}
-	// The goroutine acquires the limit itself: sem <- struct{}{}; defer func() { <-sem }(). The
-	// work is bounded; the parked goroutines are not, which spawnloop accepts (see Known limits).
+	return c.selfLimited(lit)
+}
+
+// selfLimited reports whether the goroutine lit acquires the limit itself: sem <- struct{}{};
+// defer func() { <-sem }(), or a limiter call. The work is bounded; the parked goroutines are
+// not, which spawnloop accepts (see Known limits).
+func (c *checker) selfLimited(lit *ast.FuncLit) bool {
+	info := c.pass.TypesInfo
+	found := false
 	sends := map[string]bool{}
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -470,6 +477,9 @@ func (c *checker) longLived(site *spawn.Site) bool {
 	if lit == nil {
 		return false
 	}
+	if c.loopBody(lit.Body) {
+		return true
+	}
 	for _, s := range lit.Body.List {
 		var x ast.Expr
 		switch s := s.(type) {
@@ -530,16 +540,105 @@ func (c *checker) eventLoop(fn *types.Func) bool {
 	if decl == nil || decl.Body == nil {
 		return false
 	}
-	for _, s := range decl.Body.List {
-		fs, ok := s.(*ast.ForStmt)
-		if !ok || fs.Cond != nil {
-			continue
-		}
-		for _, b := range fs.Body.List {
-			if _, ok := b.(*ast.SelectStmt); ok {
-				c.loops[fn] = true
+	c.loops[fn] = c.loopBody(decl.Body)
+	return c.loops[fn]
+}
+
+// loopBody reports whether body has, among its top-level statements, an endless for loop with a
+// select at its top level, or a range over a channel field (a drainer that runs until the
+// component's channel is closed: one per pipeline stage or subscription).
+func (c *checker) loopBody(body *ast.BlockStmt) bool {
+	for _, s := range body.List {
+		switch s := s.(type) {
+		case *ast.ForStmt:
+			if s.Cond != nil {
+				continue
+			}
+			for _, b := range s.Body.List {
+				if _, ok := b.(*ast.SelectStmt); ok {
+					return true
+				}
+			}
+		case *ast.RangeStmt:
+			// Only a channel field (unit.src, s.in): the channel belongs to a component. A
+			// goroutine draining a channel it was handed for this item (for r := range wc, a
+			// watch opened per input line) is per-item work.
+			_, isField := ast.Unparen(s.X).(*ast.SelectorExpr)
+			if _, ok := apis.IsChan(c.pass.TypesInfo.TypeOf(s.X)); ok && isField {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// registered reports whether the iteration registers the item in a map held by the program's
+// state before the spawn and skips items already registered: it reads s.m[k] (if _, ok :=
+// s.m[k]; ok { continue }) and stores s.m[k] = v, with s.m a field. The loop then starts at most one
+// goroutine per distinct key and keeps it in a registry (one log tailer per container, one
+// consumer per topic): long-lived per-entity goroutines, not per-item work.
+func (c *checker) registered(body *ast.BlockStmt, ev *event) bool {
+	info := c.pass.TypesInfo
+	pos := ev.node.Pos()
+	stored := map[string]bool{}
+	read := map[string]bool{}
+	skips := false
+	isFieldMap := func(e ast.Expr) (string, bool) {
+		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+		if !ok {
+			return "", false
+		}
+		if _, isField := info.Selections[sel]; !isField {
+			return "", false
+		}
+		if _, isMap := info.TypeOf(sel).Underlying().(*types.Map); !isMap {
+			return "", false
+		}
+		return types.ExprString(sel), true
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil || n.Pos() >= pos {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if ix, ok := ast.Unparen(l).(*ast.IndexExpr); ok {
+					if key, ok := isFieldMap(ix.X); ok {
+						stored[key] = true
+					}
+				}
+			}
+			for _, r := range n.Rhs {
+				ast.Inspect(r, func(m ast.Node) bool {
+					if ix, ok := m.(*ast.IndexExpr); ok {
+						if key, ok := isFieldMap(ix.X); ok {
+							read[key] = true
+						}
+					}
+					return true
+				})
+			}
+			return false
+		case *ast.IndexExpr:
+			if key, ok := isFieldMap(n.X); ok {
+				read[key] = true
+			}
+		case *ast.BranchStmt:
+			if n.Tok == token.CONTINUE {
+				skips = true
+			}
+		}
+		return true
+	})
+	if !skips {
+		return false
+	}
+	for key := range stored {
+		if read[key] {
+			return true
 		}
 	}
 	return false

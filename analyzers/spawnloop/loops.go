@@ -234,6 +234,12 @@ func (c *checker) classifyVar(id *ast.Ident, e ast.Expr, stack []ast.Node, fnIdx
 		if isConfigType(v.Type()) || startupFunc(stack[owner]) || topologyName(e) {
 			return silentSrc() // configuration-defined components started once, cluster topology
 		}
+		if e != id && c.internalState(v.Type()) {
+			// A field of a parameter whose type is an unexported struct of this package
+			// (entity *eventEntity, entity.activeEvents) is the program's own state passed
+			// around, like a receiver's field: not known to come from input.
+			return silentSrc()
+		}
 		desc := "parameter " + id.Name
 		if e != id {
 			desc = "parameter field " + short(e)
@@ -734,3 +740,18 @@ func isListQuery(info *types.Info, call *ast.CallExpr) bool {
 }
 
 func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }
+
+// internalState reports whether t (or what it points to) is an unexported named struct type of the
+// package being analysed.
+func (c *checker) internalState(t types.Type) bool {
+	t = types.Unalias(t)
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	n, ok := t.(*types.Named)
+	if !ok || n.Obj().Pkg() != c.pass.Pkg || n.Obj().Exported() {
+		return false
+	}
+	_, isStruct := n.Underlying().(*types.Struct)
+	return isStruct
+}

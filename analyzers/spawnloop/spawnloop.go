@@ -264,7 +264,8 @@ func (c *checker) eval(ev *event, report bool) bool {
 		// A function that unconditionally starts a goroutine it does not wait for spawns per call.
 		perCall := (ev.site != nil && ev.site.Kind == spawn.GoStmt) || (fact != nil && fact.PerCall)
 		if perCall && !longLived && c.unconditional(stack, fnIdx, stmtIdx) && !c.waitsAfter(stack, fnIdx+1, stmtIdx) &&
-			!(ev.site != nil && signalsAfter(stack, fnIdx+1, stmtIdx, ev.site.Lit())) {
+			!(ev.site != nil && signalsAfter(stack, fnIdx+1, stmtIdx, ev.site.Lit())) &&
+			!(ev.site != nil && ev.site.Lit() != nil && c.selfLimited(ev.site.Lit())) {
 			changed = c.addFact(decl, true, 0, "") || changed
 		}
 		// A function that passes its parameter to a per-item spawner spawns per item of it.
@@ -304,7 +305,8 @@ func (c *checker) eval(ev *event, report bool) bool {
 		return false
 	}
 	body := loopBody(stack[loopIdx])
-	if c.limiterBefore(body, ev) || c.waitsAfter(stack, loopIdx+1, stmtIdx) || exitsAfter(stack, loopIdx, stmtIdx) {
+	if c.limiterBefore(body, ev) || c.waitsAfter(stack, loopIdx+1, stmtIdx) || exitsAfter(stack, loopIdx, stmtIdx) ||
+		c.registered(body, ev) {
 		return false
 	}
 	if ev.site != nil && ev.site.Spawner != nil && ev.site.Spawner.Limit != "" && c.groupLimited(ev.site, stack, fnIdx) {

@@ -172,17 +172,32 @@ func killAll(procs []*proc) {
 	}
 }
 
-// SrcDirs-style computed slices of a parameter are not followed; GetItems() getters are.
-type listRequest struct{ items []string }
+// SrcDirs-style computed slices of a parameter are not followed; GetItems() getters are. The
+// request type is exported, as API and protobuf request types are.
+type ListRequest struct{ items []string }
 
-func (r *listRequest) GetItems() []string { return r.items }
-func (r *listRequest) Dirs() []string     { return nil }
+func (r *ListRequest) GetItems() []string { return r.items }
+func (r *ListRequest) Dirs() []string     { return nil }
 
-func handleList(req *listRequest) { // want handleList:"spawns per item of req"
+func handleList(req *ListRequest) { // want handleList:"spawns per item of req"
 	for _, it := range req.GetItems() {
 		go send(it) // want `go statement in range over parameter field req.GetItems\(\) starts one goroutine per item`
 	}
 	for _, d := range req.Dirs() {
 		go send(d)
 	}
+}
+
+// eventEntity is the program's own state (an unexported struct of this package) built at start-up:
+// the perf events activated for one CPU group.
+type eventEntity struct{ activeEvents []string }
+
+// readEntity ranges over a field of its parameter, but the parameter's type is internal state
+// passed around like a receiver: not known to come from input. Near miss of handleList.
+func readEntity(entity *eventEntity) {
+	var wg sync.WaitGroup
+	for _, ev := range entity.activeEvents {
+		wg.Go(func() { send(ev) })
+	}
+	wg.Wait()
 }
