@@ -17,7 +17,8 @@ type Func struct {
 	Pkg, Name string
 }
 
-// CalledMethod returns the method a call invokes statically, with its receiver expression.
+// CalledMethod returns the method a call invokes statically, with its receiver expression (for a
+// method expression call T.M(x, ...), the first argument x).
 // It returns ok=false for function calls, interface calls through unknown types and conversions.
 func CalledMethod(info *types.Info, call *ast.CallExpr) (m Method, recv ast.Expr, ok bool) {
 	sel, isSel := ast.Unparen(call.Fun).(*ast.SelectorExpr)
@@ -46,7 +47,15 @@ func CalledMethod(info *types.Info, call *ast.CallExpr) (m Method, recv ast.Expr
 			typeName = n.Obj().Name()
 		}
 	}
-	return Method{Pkg: trimVendor(fn.Pkg().Path()), Type: typeName, Name: fn.Name()}, sel.X, true
+	recv = sel.X
+	if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+		// T.M(x, args): the receiver is the first argument, not the type expression T.
+		if len(call.Args) == 0 {
+			return Method{}, nil, false
+		}
+		recv = call.Args[0]
+	}
+	return Method{Pkg: trimVendor(fn.Pkg().Path()), Type: typeName, Name: fn.Name()}, recv, true
 }
 
 // CalledFunc returns the package-level function a call invokes statically.

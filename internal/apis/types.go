@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// IsNamed reports whether t (or *t when pointer is set) is the named type pkgPath.name.
+// IsNamed reports whether t is the named type pkgPath.name (aliases resolved).
 // Vendored copies ("x/vendor/golang.org/x/sync/errgroup") match their upstream path.
 func IsNamed(t types.Type, pkgPath, name string) bool {
 	t = types.Unalias(t)

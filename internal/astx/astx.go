@@ -66,14 +66,23 @@ func EnclosingLoop(stack []ast.Node) ast.Stmt {
 func EnclosingGo(stack []ast.Node) *ast.GoStmt {
 	for i := len(stack) - 1; i >= 1; i-- {
 		if lit, ok := stack[i].(*ast.FuncLit); ok {
-			if call, ok := stack[i-1].(*ast.CallExpr); ok && call.Fun == lit && i >= 2 {
-				if g, ok := stack[i-2].(*ast.GoStmt); ok {
+			j := i - 1 // skip the parentheses of go (func() { ... })()
+			for j > 0 && isParen(stack[j]) {
+				j--
+			}
+			if call, ok := stack[j].(*ast.CallExpr); ok && ast.Unparen(call.Fun) == lit && j >= 1 {
+				if g, ok := stack[j-1].(*ast.GoStmt); ok {
 					return g
 				}
 			}
 		}
 	}
 	return nil
+}
+
+func isParen(n ast.Node) bool {
+	_, ok := n.(*ast.ParenExpr)
+	return ok
 }
 
 // Unparen strips parentheses; kept here so helpers read uniformly.

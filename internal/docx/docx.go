@@ -27,7 +27,9 @@ func extractFrom(f *ast.File, name string) string {
 	}
 	text := f.Doc.Text()
 	marker := "# Analyzer " + name
-	i := strings.Index(text, marker)
+	// The heading is a whole line: "# Analyzer foo" must not match "# Analyzer foobar". Text ends
+	// every line with "\n", and the index in "\n"+text is the marker's index in text.
+	i := strings.Index("\n"+text, "\n"+marker+"\n")
 	if i < 0 {
 		panic("docx: doc.go of " + name + " has no heading \"" + marker + "\"")
 	}

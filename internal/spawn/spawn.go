@@ -100,10 +100,16 @@ func At(info *types.Info, n ast.Node) (Site, bool) {
 		if !ok {
 			return Site{}, false
 		}
+		args := n.Args
+		if sel, isSel := ast.Unparen(n.Fun).(*ast.SelectorExpr); isSel {
+			if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+				args = args[1:] // (*errgroup.Group).Go(g, f): the receiver is the first argument
+			}
+		}
 		for i := range Spawners {
 			sp := &Spawners[i]
-			if sp.Method == m && sp.Arg < len(n.Args) {
-				return Site{Kind: Method, Node: n, Call: n, Fn: n.Args[sp.Arg], Recv: recv, Spawner: sp}, true
+			if sp.Method == m && sp.Arg < len(args) {
+				return Site{Kind: Method, Node: n, Call: n, Fn: args[sp.Arg], Recv: recv, Spawner: sp}, true
 			}
 		}
 	}
