@@ -2,12 +2,13 @@ package apis
 
 import (
 	"go/ast"
-	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
 	"sync"
 	"testing"
+
+	"github.com/goroguard/goroguard/internal/srccheck"
 )
 
 // errgroupStub is a minimal golang.org/x/sync/errgroup: enough API for the predicates under test.
@@ -124,51 +125,17 @@ type world struct {
 	calls map[string]*ast.CallExpr // by source text
 }
 
-type stubImporter struct {
-	std   types.Importer
-	stubs map[string]*types.Package
-}
-
-func (s stubImporter) Import(path string) (*types.Package, error) {
-	if p, ok := s.stubs[path]; ok {
-		return p, nil
-	}
-	return s.std.Import(path)
-}
-
 // load type-checks the stubs and the subject once for the whole package's tests.
 var load = sync.OnceValues(func() (*world, error) {
-	fset := token.NewFileSet()
-	imp := stubImporter{std: importer.ForCompiler(fset, "gc", nil), stubs: map[string]*types.Package{}}
-	check := func(path, src string, info *types.Info) (*types.Package, *ast.File, error) {
-		f, err := parser.ParseFile(fset, path+".go", src, 0)
-		if err != nil {
-			return nil, nil, err
-		}
-		conf := types.Config{Importer: imp}
-		pkg, err := conf.Check(path, fset, []*ast.File{f}, info)
-		return pkg, f, err
-	}
-	for _, path := range []string{"golang.org/x/sync/errgroup", "x/vendor/golang.org/x/sync/errgroup"} {
-		pkg, _, err := check(path, errgroupStub, nil)
-		if err != nil {
-			return nil, err
-		}
-		imp.stubs[path] = pkg
-	}
-	info := &types.Info{
-		Types:      map[ast.Expr]types.TypeAndValue{},
-		Defs:       map[*ast.Ident]types.Object{},
-		Uses:       map[*ast.Ident]types.Object{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{},
-		Instances:  map[*ast.Ident]types.Instance{},
-	}
-	pkg, f, err := check("p", subject, info)
+	r, err := srccheck.Check([]srccheck.Stub{
+		{Path: "golang.org/x/sync/errgroup", Src: errgroupStub},
+		{Path: "x/vendor/golang.org/x/sync/errgroup", Src: errgroupStub},
+	}, subject)
 	if err != nil {
 		return nil, err
 	}
-	w := &world{fset: fset, pkg: pkg, scope: f.Decls[0].End(), info: info, calls: map[string]*ast.CallExpr{}}
-	ast.Inspect(f, func(n ast.Node) bool {
+	w := &world{fset: r.Fset, pkg: r.Pkg, scope: r.File.Decls[0].End(), info: r.Info, calls: map[string]*ast.CallExpr{}}
+	ast.Inspect(r.File, func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok {
 			w.calls[types.ExprString(call)] = call
 		}

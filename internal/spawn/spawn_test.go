@@ -2,14 +2,12 @@ package spawn
 
 import (
 	"go/ast"
-	"go/importer"
-	"go/parser"
-	"go/token"
 	"go/types"
 	"sync"
 	"testing"
 
 	"github.com/goroguard/goroguard/internal/apis"
+	"github.com/goroguard/goroguard/internal/srccheck"
 )
 
 // errgroupStub is a minimal golang.org/x/sync/errgroup.
@@ -74,49 +72,16 @@ type world struct {
 	nodes map[string]ast.Node // go statements as "go " + call, calls by their text
 }
 
-type stubImporter struct {
-	std   types.Importer
-	stubs map[string]*types.Package
-}
-
-func (s stubImporter) Import(path string) (*types.Package, error) {
-	if p, ok := s.stubs[path]; ok {
-		return p, nil
-	}
-	return s.std.Import(path)
-}
-
 var load = sync.OnceValues(func() (*world, error) {
-	fset := token.NewFileSet()
-	imp := stubImporter{std: importer.ForCompiler(fset, "gc", nil), stubs: map[string]*types.Package{}}
-	check := func(path, src string, info *types.Info) (*ast.File, error) {
-		f, err := parser.ParseFile(fset, path+".go", src, 0)
-		if err != nil {
-			return nil, err
-		}
-		conf := types.Config{Importer: imp}
-		pkg, err := conf.Check(path, fset, []*ast.File{f}, info)
-		imp.stubs[path] = pkg
-		return f, err
-	}
-	for _, path := range []string{"golang.org/x/sync/errgroup", "x/vendor/golang.org/x/sync/errgroup"} {
-		if _, err := check(path, errgroupStub, nil); err != nil {
-			return nil, err
-		}
-	}
-	info := &types.Info{
-		Types:      map[ast.Expr]types.TypeAndValue{},
-		Defs:       map[*ast.Ident]types.Object{},
-		Uses:       map[*ast.Ident]types.Object{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{},
-		Instances:  map[*ast.Ident]types.Instance{},
-	}
-	f, err := check("p", subject, info)
+	r, err := srccheck.Check([]srccheck.Stub{
+		{Path: "golang.org/x/sync/errgroup", Src: errgroupStub},
+		{Path: "x/vendor/golang.org/x/sync/errgroup", Src: errgroupStub},
+	}, subject)
 	if err != nil {
 		return nil, err
 	}
-	w := &world{info: info, nodes: map[string]ast.Node{}}
-	ast.Inspect(f, func(n ast.Node) bool {
+	w := &world{info: r.Info, nodes: map[string]ast.Node{}}
+	ast.Inspect(r.File, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.GoStmt:
 			w.nodes["go "+types.ExprString(n.Call)] = n
