@@ -485,6 +485,22 @@ func (c *checker) goroutineChans(si *siteInfo) []*types.Var {
 	return out
 }
 
+// spawnedSig returns the signature of the function a go statement runs (lit, or its named callee)
+// and, for a named callee, its ChanParamsFact. known is false when the callee is not static.
+func (c *checker) spawnedSig(si *siteInfo, lit *ast.FuncLit) (sig *types.Signature, fact ChanParamsFact, hasFact, known bool) {
+	if lit != nil {
+		sig, _ = c.info.TypeOf(lit).(*types.Signature)
+		return sig, fact, false, true
+	}
+	fn := si.Callee(c.info)
+	if fn == nil {
+		return nil, fact, false, false
+	}
+	sig, _ = fn.Type().(*types.Signature)
+	hasFact = c.pass.ImportObjectFact(fn.Origin(), &fact)
+	return sig, fact, hasFact, true
+}
+
 // goroutineNeed is what the goroutine of si needs on v: from its literal's body (captured or as
 // a parameter), or from the callee's ChanParamsFact. ok is false when v reaches the goroutine in
 // a way this check does not follow.
@@ -493,18 +509,9 @@ func (c *checker) goroutineNeed(si *siteInfo, v *types.Var) (need Need, sends in
 	var u use
 	have := false
 	if si.Kind == spawn.GoStmt {
-		var sig *types.Signature
-		var fact ChanParamsFact
-		hasFact := false
-		if lit == nil {
-			fn := si.Callee(c.info)
-			if fn == nil {
-				return needNone, 0, !argsUse(c.info, si.Call, v)
-			}
-			sig, _ = fn.Type().(*types.Signature)
-			hasFact = c.pass.ImportObjectFact(fn.Origin(), &fact)
-		} else {
-			sig, _ = c.info.TypeOf(lit).(*types.Signature)
+		sig, fact, hasFact, known := c.spawnedSig(si, lit)
+		if !known {
+			return needNone, 0, !argsUse(c.info, si.Call, v)
 		}
 		for i, a := range si.Call.Args {
 			id, isID := ast.Unparen(a).(*ast.Ident)

@@ -104,18 +104,9 @@ func (c *checker) goroutineEndsWith(si *siteInfo, e *types.Var) bool {
 	lit := si.Lit()
 	found := false
 	if si.Kind == spawn.GoStmt {
-		var sig *types.Signature
-		var fact ChanParamsFact
-		hasFact := false
-		if lit == nil {
-			fn := si.Callee(c.info)
-			if fn == nil {
-				return false
-			}
-			sig, _ = fn.Type().(*types.Signature)
-			hasFact = c.pass.ImportObjectFact(fn.Origin(), &fact)
-		} else {
-			sig, _ = c.info.TypeOf(lit).(*types.Signature)
+		sig, fact, hasFact, known := c.spawnedSig(si, lit)
+		if !known {
+			return false
 		}
 		for i, a := range si.Call.Args {
 			id, isID := ast.Unparen(a).(*ast.Ident)
