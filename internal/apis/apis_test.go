@@ -11,20 +11,6 @@ import (
 	"github.com/goroguard/goroguard/internal/srccheck"
 )
 
-// errgroupStub is a minimal golang.org/x/sync/errgroup: enough API for the predicates under test.
-const errgroupStub = `package errgroup
-
-import "context"
-
-type Group struct{}
-
-func (g *Group) Go(f func() error)  {}
-func (g *Group) Wait() error        { return nil }
-func (g *Group) SetLimit(n int)     {}
-
-func WithContext(ctx context.Context) (*Group, context.Context) { return nil, ctx }
-`
-
 // subject is the package whose types and calls the tests look at.
 const subject = `package p
 
@@ -127,10 +113,7 @@ type world struct {
 
 // load type-checks the stubs and the subject once for the whole package's tests.
 var load = sync.OnceValues(func() (*world, error) {
-	r, err := srccheck.Check([]srccheck.Stub{
-		{Path: "golang.org/x/sync/errgroup", Src: errgroupStub},
-		{Path: "x/vendor/golang.org/x/sync/errgroup", Src: errgroupStub},
-	}, subject)
+	r, err := srccheck.Check(srccheck.ErrgroupStubs(), subject)
 	if err != nil {
 		return nil, err
 	}

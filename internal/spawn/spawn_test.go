@@ -10,16 +10,6 @@ import (
 	"github.com/goroguard/goroguard/internal/srccheck"
 )
 
-// errgroupStub is a minimal golang.org/x/sync/errgroup.
-const errgroupStub = `package errgroup
-
-type Group struct{}
-
-func (g *Group) Go(f func() error) {}
-func (g *Group) Wait() error       { return nil }
-func (g *Group) SetLimit(n int)    {}
-`
-
 // subject holds one statement per case; cases find their node by its source text.
 const subject = `package p
 
@@ -73,10 +63,7 @@ type world struct {
 }
 
 var load = sync.OnceValues(func() (*world, error) {
-	r, err := srccheck.Check([]srccheck.Stub{
-		{Path: "golang.org/x/sync/errgroup", Src: errgroupStub},
-		{Path: "x/vendor/golang.org/x/sync/errgroup", Src: errgroupStub},
-	}, subject)
+	r, err := srccheck.Check(srccheck.ErrgroupStubs(), subject)
 	if err != nil {
 		return nil, err
 	}

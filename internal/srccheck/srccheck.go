@@ -70,3 +70,26 @@ func Check(stubs []Stub, subject string) (*Result, error) {
 	}
 	return &Result{Fset: fset, File: f, Pkg: pkg, Info: info}, nil
 }
+
+// errgroupSrc is a minimal golang.org/x/sync/errgroup: the API the helpers know about.
+const errgroupSrc = `package errgroup
+
+import "context"
+
+type Group struct{}
+
+func (g *Group) Go(f func() error) {}
+func (g *Group) Wait() error       { return nil }
+func (g *Group) SetLimit(n int)    {}
+
+func WithContext(ctx context.Context) (*Group, context.Context) { return nil, ctx }
+`
+
+// ErrgroupStubs returns errgroup under its own path and under a vendored one
+// ("x/vendor/golang.org/x/sync/errgroup"), so tests can check that vendored copies match too.
+func ErrgroupStubs() []Stub {
+	return []Stub{
+		{Path: "golang.org/x/sync/errgroup", Src: errgroupSrc},
+		{Path: "x/vendor/golang.org/x/sync/errgroup", Src: errgroupSrc},
+	}
+}
