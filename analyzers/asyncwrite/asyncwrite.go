@@ -253,12 +253,26 @@ func (ck *checker) checkSite(fn ast.Node, site spawn.Site, perItem bool) {
 	if found.empty() {
 		return
 	}
-	exits, waitsSomewhere := ck.unwaitedExits(fn, body, site, perItem)
+	exits, waitsSomewhere, delegated := ck.unwaitedExits(fn, body, site, perItem)
 	// A handler that waits for the goroutine on some path wants its result; where it returns
 	// without it (an error, a timeout), cancelling the goroutine's work is the point of the
 	// request context. Only fully detached work under it is reported.
 	if waitsSomewhere {
 		found[kindCtx] = nil
+	}
+	name := handlerName(fn)
+	if len(exits) == 0 && delegated {
+		// Every path waits or returns a closure that waits: the callers must call it. The first
+		// caller in the package that can return without calling it is the finding's other end.
+		caller, cexits := ck.callersWait(fn)
+		if caller == nil {
+			return
+		}
+		exits = cexits
+		name = handlerName(caller) + " (through the wait function " + funcDeclName(fn) + " returns, not called on every path)"
+		if handlerName(caller) == "the handler" {
+			name = "its caller (through the wait function " + funcDeclName(fn) + " returns, not called on every path)"
+		}
 	}
 	if len(exits) == 0 || found.empty() {
 		return
@@ -278,32 +292,42 @@ func (ck *checker) checkSite(fn ast.Node, site spawn.Site, perItem bool) {
 		}
 		related = append(related, analysis.RelatedInformation{Pos: ex, Message: msg})
 	}
-	name := handlerName(fn)
 	for k := kind(0); k < numKinds; k++ {
 		u := found[k]
 		if u == nil {
 			continue
 		}
-		var msg, url string
-		switch k {
-		case kindWrite:
-			consequence := "the response may already be finished"
-			if u.framework {
-				consequence = "the framework recycles the context for another request"
-			}
-			msg = "goroutine " + u.what + " but " + name + " can return without waiting for it: " + consequence + " (" + costs.LateWrite.Summary + ")"
-			url = costs.LateWrite.URL
-		case kindRead:
-			msg = "goroutine " + u.what + " but " + name + " can return without waiting for it: the server closes the request body and removes multipart files when the handler returns (" + costs.LateWrite.Summary + ")"
-			url = costs.LateWrite.URL
-		case kindCtx:
-			msg = "goroutine " + u.what + " but " + name + " can return without waiting for it: the work is cut short (" + costs.DetachedContext.Summary + ")"
-			url = costs.DetachedContext.URL
-		}
+		msg, url := message(k, u, name)
 		d := analysis.Diagnostic{Pos: u.node.Pos(), End: u.node.End(), Message: msg, URL: url, Related: related}
 		if k == kindCtx {
 			d.SuggestedFixes = ck.withoutCancelFix(u.fixExpr)
 		}
 		ck.pass.Report(d)
+	}
+}
+
+func funcDeclName(fn ast.Node) string {
+	if d, ok := fn.(*ast.FuncDecl); ok {
+		return d.Name.Name
+	}
+	return "the function"
+}
+
+// message builds the text of a finding of kind k for use u in the handler called name, and the
+// URL of its cost. Every message asyncwrite writes is built here.
+func message(k kind, u *use, name string) (msg, url string) {
+	switch k {
+	case kindWrite:
+		consequence := "the response may already be finished"
+		if u.framework {
+			consequence = "the framework recycles the context for another request"
+		}
+		return "goroutine " + u.what + " but " + name + " can return without waiting for it: " + consequence + " (" + costs.LateWrite.Summary + ")", costs.LateWrite.URL
+	case kindRead:
+		// No benchmark measures late body reads, so this message quotes no figure (a write
+		// figure here would be a number about something else).
+		return "goroutine " + u.what + " but " + name + " can return without waiting for it: the server closes the request body and removes multipart files when the handler returns, so a late read fails or sees a truncated body", costs.LateWrite.URL
+	default: // kindCtx
+		return "goroutine " + u.what + " but " + name + " can return without waiting for it: the work is cut short (" + costs.DetachedContext.Summary + ")", costs.DetachedContext.URL
 	}
 }

@@ -22,6 +22,7 @@ func TestAnalyzer(t *testing.T) {
 		"gin",        // framework context types (default handler-types)
 		"typeparams", // generic helpers and handler types
 		"odd",        // shapes that must not crash or report
+		"closures",   // waits through returned and local closures; contexts through helpers
 	)
 }
 

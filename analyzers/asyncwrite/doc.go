@@ -68,8 +68,10 @@
 // Reading the request body after the handler returned reads a closed body, and multipart files
 // are removed. Reported inside the goroutine: r.Body, r.MultipartForm, r.MultipartReader,
 // r.FormFile, and the form accessors r.FormValue, r.PostFormValue, r.ParseForm,
-// r.ParseMultipartForm, r.Form, r.PostForm; also passing r to a function known to read them (go
-// decode(r)). The form accessors are not reported when the handler already parsed the form
+// r.ParseMultipartForm; also passing r to a function known to read them (go decode(r)); the
+// message then names the function and where it reads ("decodeEvent reads r.Body"). The fields
+// r.Form and r.PostForm are plain maps filled by an earlier parse: reading them never reads the
+// body and is not reported. The form accessors are not reported when the handler already parsed the form
 // (ParseForm, ParseMultipartForm, FormValue, PostFormValue or FormFile on r) before starting the
 // goroutine: the goroutine then reads plain maps the server does not touch. Other request fields
 // (URL, Header, Method, RemoteAddr) stay valid and are never reported. Requests made with
@@ -85,15 +87,24 @@
 //
 // r.Context() is cancelled the moment the handler returns, so detached work under it (or under
 // a context derived from it: context.WithTimeout(r.Context(), d), errgroup.WithContext,
-// trace.ContextWithSpan and any other call that returns a context from it) is cut short. Reported:
-// passing such a context to a call that does work with it, storing it in a composite literal, and
-// selecting on its Done channel beside a send, a default case or a receive from a call such as
-// time.After(d) (work bounded by the context). Also
+// trace.ContextWithSpan and any other call that returns a context from it) is cut short. What
+// decides is what the goroutine does with the context. Reported: passing such a context to a call
+// that does work with it (an HTTP request, a database call, a function of another package), or
+// to a function of this package that does (directly or further down), storing it in a composite
+// literal, and passing the request itself to a function of this package that does work under
+// r.Context() (go func() { eventParams(r) }() where a callee passes r.Context() to an IAM lookup:
+// the message says "which does work under the request's context (checkKeyValid passes
+// r.Context() to iam.CheckKey)", naming the context and where, not the body). Also
 // go work(r.Context()): the argument is evaluated before the goroutine starts, but it is still
 // the request's context.
 //
-// Not reported: a goroutine that only watches the context (<-ctx.Done(), then clean up, or a
-// select between ctx.Done() and another channel variable: that is what the cancellation is for);
+// Not reported: a goroutine that uses the context only to stop when the client goes away, which
+// is what the request context is for: <-ctx.Done() alone or in a select (beside a send, a default
+// case, a timer or anything else), ctx.Err() checks, ctx.Value and ctx.Deadline, and passing it
+// only to calls that merely observe the cancellation or read values (context.Cause,
+// context.AfterFunc, log/slog's *Context, Log and LogAttrs functions and Logger methods, and
+// functions of this package that do no more than the above with it: func (b *Tracer)
+// Publish(ctx, ...) { select { case <-ctx.Done(): default: b.send(ev) } });
 // a handler that waits for the goroutine on some path (it wants the result, and where it returns
 // early, on an error or a timeout, cancelling the abandoned work is the point); reading values out of it (ctx.Value, one-argument extractors
 // such as trace.SpanFromContext), formatting it, a callee of this package that does not use its
@@ -130,6 +141,22 @@
 // For a goroutine started in a loop (one per item), a receive inside another loop's body waits
 // for one goroutine only: a return from that loop body after the first error is a return
 // without waiting for the others, and is reported.
+//
+// Waits through closures count:
+//
+//   - a call of a local closure that waits (wait := func() { wg.Wait() }; ...; wait(), or
+//     defer wait()), and an immediately invoked one;
+//   - a return that hands back a closure waiting for the goroutine (the keep-alive helper: go
+//     func() { defer close(doneCh); ... w.Write(...) }(); return func(err error) { doneCh <- err;
+//     <-doneCh }). The wait is then the callers' job: every call of the helper in the package must
+//     call the returned closure on every path before returning (done := keepAlive(w, r);
+//     done(s.put(...)), defer done(err), keepAlive(w, r)(err)); a caller that hands the closure on
+//     (returns, stores or passes it) is taken to call it. The first caller that can return without
+//     calling it is reported, at the goroutine's use, with that caller's returns as related
+//     positions ("but handler badPut (through the wait function keepAlive returns, not called on
+//     every path) can return without waiting for it"). A helper with no caller in its package is
+//     taken at its word. A returned closure that does not wait (return func() { close(quit) }) is
+//     no wait: close, len and other builtins never count as waits.
 //
 // This is deliberately generous: a wait asyncwrite cannot tie to the goroutine still counts, and
 // the goroutine is not reported. Paths that end in panic or another call that does not return
@@ -180,6 +207,11 @@
 //   - Waiting that happens through other means (reading a pipe or cache entry the goroutine
 //     closes when done) is invisible: such a goroutine is reported if it uses the writer.
 //   - A request handed to the goroutine through a channel or a struct is not followed.
+//   - Whether another package's function does work with a context it is given is unknown: it is
+//     assumed to (only this package's functions are checked, plus the known observers above):
+//     a project's own logging helper in another package that takes a context is counted as work. A request passed to another package's function is assumed not to be used
+//     for its context.
+//   - A helper returning a wait closure is checked at its callers in its own package only.
 //
 // # Cost
 //
@@ -190,13 +222,14 @@
 // and asyncwrite-request-context).
 //
 // Cost table (generated by go test ./internal/costs -update):
-// Measured by the suite's cost benchmarks on AMD EPYC, 2 CPUs, GOMAXPROCS=2, go1.26.8 linux/amd64, cgo, load average 0.43; `goroguard-costs -markdown`.
-// Full tables, the spread over 8 runs and the commands: https://github.com/goroguard/goroguard/blob/main/docs/costs.md.
+// Measured by the suite's cost benchmarks on AMD EPYC, 2 CPUs, GOMAXPROCS=2, linux/amd64, cgo; go1.26.8 at load average 0.43 (`goroguard-costs -markdown`); late writes and Go 1.27: go1.26.8 and go1.27.3 interleaved, 5 runs each, load average 2.6–5.5 (`goroguard-costs -json`).
+// Full tables, the spread over 8 runs (5 per Go release side by side) and the commands: https://github.com/goroguard/goroguard/blob/main/docs/costs.md.
 //
-//	asyncwrite/late-write       on a loopback server 100% of late writes were lost; after a Flush with no error, 0.5% into another response
-//	                            BenchmarkAsyncwriteLateWrite/leaky
-//	                            BenchmarkAsyncwriteLateWrite/leaky-flushed
-//	                            BenchmarkAsyncwriteLateWrite/fixed
+//	asyncwrite/late-write       after a Flush, late writes crashed the server in 131 of 200 runs at 200 concurrent requests; without, 100% were lost
+//	                            BenchmarkAsyncwriteLateWrite/leaky-flushed-load=200
+//	                            BenchmarkAsyncwriteLateWrite/leaky-flushed-load=50
+//	                            BenchmarkAsyncwriteLateWrite/leaky-load=200
+//	                            BenchmarkAsyncwriteLateWrite/fixed-load=200
 //	asyncwrite/request-context  r.Context() was cancelled 8 µs (p50) after the handler returned; 100% of the background work aborted
 //	                            BenchmarkAsyncwriteRequestContext/leaky
 //	                            BenchmarkAsyncwriteRequestContext/fixed

@@ -32,6 +32,7 @@ type use struct {
 	framework bool   // kindWrite through a framework context
 	formOnly  bool   // kindRead through the form accessors only (no raw body, no multipart files)
 	fixExpr   *ast.CallExpr
+	where     string // for a use through a callee: the innermost use, "checkKeyValid passes r.Context() to iam.CheckKey"
 }
 
 type uses [numKinds]*use
@@ -56,7 +57,24 @@ type Uses struct {
 	Writer []int // ResponseWriter / framework-context parameters used in any way
 	Body   []int // *http.Request parameters whose body or multipart files are read
 	Form   []int // *http.Request parameters whose form is read (a body read when unparsed)
-	Ctx    []int // context.Context parameters used for work (in-package only, not exported)
+	Ctx    []int // context.Context parameters, and requests whose context, used for work (in-package only, not exported)
+
+	// notes says, per kind and parameter, where the use happens, for messages (in-package only:
+	// gob skips unexported fields).
+	notes map[noteKey]string
+}
+
+type noteKey struct {
+	k kind
+	i int
+}
+
+// note returns where s's function uses its parameter i in kind k ("" when unknown).
+func (u *Uses) note(k kind, i int) string {
+	if u == nil {
+		return ""
+	}
+	return u.notes[noteKey{k, i}]
 }
 
 // AFact marks Uses as a fact.
@@ -161,6 +179,21 @@ func (ck *checker) summarize(fn ast.Node, s *Uses) bool {
 		e := ck.paramEnv(fn, p)
 		var u uses
 		ck.scan(e, body, &u)
+		for k, x := range u {
+			if x == nil {
+				continue
+			}
+			if s.notes == nil {
+				s.notes = map[noteKey]string{}
+			}
+			if _, ok := s.notes[noteKey{kind(k), i}]; !ok {
+				where := x.where
+				if where == "" {
+					where = funcLabel(fn) + " " + x.what
+				}
+				s.notes[noteKey{kind(k), i}] = where
+			}
+		}
 		if u[kindWrite] != nil && addIdx(&s.Writer, i) {
 			changed = true
 		}
@@ -306,7 +339,7 @@ func roleOf(fw bool) role {
 var (
 	bodyFields  = map[string]bool{"Body": true, "MultipartForm": true}
 	bodyMethods = map[string]bool{"MultipartReader": true, "FormFile": true}
-	formFields  = map[string]bool{"Form": true, "PostForm": true}
+	formFields  = map[string]bool{"Form": true, "PostForm": true} // not uses: see requestUse
 	formMethods = map[string]bool{"FormValue": true, "PostFormValue": true, "ParseForm": true, "ParseMultipartForm": true}
 )
 
@@ -328,17 +361,15 @@ func (ck *checker) requestUse(e *env, id *ast.Ident, stack []ast.Node, u *uses) 
 			u.add(kindRead, &use{node: call, what: "calls " + id.Name + "." + sel, formOnly: true})
 		case !isCall && bodyFields[sel]:
 			u.add(kindRead, &use{node: p, what: "reads " + id.Name + "." + sel})
-		case !isCall && formFields[sel]:
-			u.add(kindRead, &use{node: p, what: "reads " + id.Name + "." + sel, formOnly: true})
 		}
+		// r.Form and r.PostForm (formFields) are plain maps filled by an earlier parse: reading
+		// the fields never reads the body, so they are not uses.
 	case *ast.CallExpr:
 		for i, a := range p.Args {
 			if ast.Unparen(a) != id {
 				continue
 			}
-			if body, form := ck.requestArgUsed(p, i); body || form {
-				u.add(kindRead, &use{node: id, what: "passes " + id.Name + " to " + calleeName(p) + ", which reads the request body", formOnly: !body})
-			}
+			ck.requestArg(p, i, id, "passes "+id.Name+" to "+calleeName(p), u)
 		}
 	}
 }
@@ -349,19 +380,9 @@ func (ck *checker) requestUse(e *env, id *ast.Ident, stack []ast.Node, u *uses) 
 // reading values out of it do not.
 func (ck *checker) ctxUse(e *env, x ast.Expr, stack []ast.Node, u *uses) {
 	parent := stackAt(stack, 1)
-	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.X == x && sel.Sel.Name == "Done" {
-		// select { case <-ctx.Done(): return; case ch <- v: } bounds work by the context; a
-		// lone <-ctx.Done() (or a select with nothing else to do) merely watches it.
-		call, _ := stackAt(stack, 2).(*ast.CallExpr)
-		recv, _ := stackAt(stack, 3).(*ast.UnaryExpr)
-		if call != nil && recv != nil && recv.Op == token.ARROW {
-			// x, Done, call, <-, comm statement, CommClause, body, SelectStmt.
-			if cc, ok := stackAt(stack, 5).(*ast.CommClause); ok && cc.Comm == stackAt(stack, 4) {
-				if sel, ok := stackAt(stack, 7).(*ast.SelectStmt); ok && boundsWork(sel, cc) {
-					u.add(kindCtx, &use{node: call, what: "stops its work when " + describeCtx(x) + " is done", fixExpr: requestCtxCall(x)})
-				}
-			}
-		}
+	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.X == x {
+		// ctx.Done(), ctx.Err(), ctx.Value(k), ctx.Deadline(): watching for cancellation (in a
+		// select beside other work, too) and reading values is what the request context is for.
 		return
 	}
 	call, ok := parent.(*ast.CallExpr)
@@ -383,53 +404,12 @@ func (ck *checker) ctxUse(e *env, x ast.Expr, stack []ast.Node, u *uses) {
 	ck.classifyCtxArg(e, call, idx, x, u)
 }
 
-// boundsWork reports a select in which the context's Done case competes with a send or a default
-// case: work the context's cancellation cuts short. A select among receives only (the other
-// event, or the context's end) is a watcher.
-func boundsWork(sel *ast.SelectStmt, done *ast.CommClause) bool {
-	for _, c := range sel.Body.List {
-		cc, ok := c.(*ast.CommClause)
-		if !ok || cc == done {
-			continue
-		}
-		if cc.Comm == nil {
-			return true // default
-		}
-		if _, isSend := cc.Comm.(*ast.SendStmt); isSend {
-			return true
-		}
-		// case <-time.After(d), case m := <-sub.Next(): the goroutine waits for something it
-		// started or scheduled itself, and the context's end abandons it.
-		if recv := commRecv(cc.Comm); recv != nil {
-			if _, isCall := ast.Unparen(recv.X).(*ast.CallExpr); isCall {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// commRecv returns the receive expression of a select case's communication, if any.
-func commRecv(comm ast.Stmt) *ast.UnaryExpr {
-	var x ast.Expr
-	switch c := comm.(type) {
-	case *ast.ExprStmt:
-		x = c.X
-	case *ast.AssignStmt:
-		if len(c.Rhs) == 1 {
-			x = c.Rhs[0]
-		}
-	}
-	u, _ := ast.Unparen(x).(*ast.UnaryExpr)
-	if u == nil || u.Op != token.ARROW {
-		return nil
-	}
-	return u
-}
-
 func (ck *checker) classifyCtxArg(e *env, call *ast.CallExpr, idx int, x ast.Expr, u *uses) {
 	info := ck.pass.TypesInfo
-	if f, ok := calledFunc(info, call); ok && f == (funcID{"context", "WithoutCancel"}) {
+	if f, ok := calledFunc(info, call); ok && (f == (funcID{"context", "WithoutCancel"}) || ctxObservers[f]) {
+		return
+	}
+	if apis.IsMethodCall(info, call, ctxObserverMethods...) {
 		return
 	}
 	if apis.IsContext(info.TypeOf(call)) || tupleHasContext(info.TypeOf(call)) {
@@ -442,6 +422,29 @@ func (ck *checker) classifyCtxArg(e *env, call *ast.CallExpr, idx int, x ast.Exp
 		return
 	}
 	u.add(kindCtx, &use{node: x, what: "passes " + describeCtx(x) + " to " + calleeName(call), fixExpr: requestCtxCall(x)})
+}
+
+// ctxObservers are calls that take a context only to observe its cancellation or read it: after
+// the handler returned they do what they are for, nothing is cut short.
+var ctxObservers = map[funcID]bool{
+	{"context", "Cause"}:         true,
+	{"context", "AfterFunc"}:     true,
+	{"log/slog", "DebugContext"}: true, // logging reads values (trace ids) out of the context
+	{"log/slog", "InfoContext"}:  true,
+	{"log/slog", "WarnContext"}:  true,
+	{"log/slog", "ErrorContext"}: true,
+	{"log/slog", "Log"}:          true,
+	{"log/slog", "LogAttrs"}:     true,
+}
+
+// ctxObserverMethods are the methods of ctxObservers' kind.
+var ctxObserverMethods = []apis.Method{
+	{Pkg: "log/slog", Type: "Logger", Name: "DebugContext"},
+	{Pkg: "log/slog", Type: "Logger", Name: "InfoContext"},
+	{Pkg: "log/slog", Type: "Logger", Name: "WarnContext"},
+	{Pkg: "log/slog", Type: "Logger", Name: "ErrorContext"},
+	{Pkg: "log/slog", Type: "Logger", Name: "Log"},
+	{Pkg: "log/slog", Type: "Logger", Name: "LogAttrs"},
 }
 
 func tupleHasContext(t types.Type) bool {
@@ -503,9 +506,7 @@ func (ck *checker) classifyArg(e *env, call *ast.CallExpr, i int, a ast.Expr, u 
 			u.add(kindWrite, &use{node: a, what: "runs " + calleeName(call) + " with " + shorten(types.ExprString(a)), framework: fw})
 		}
 	case roleRequest:
-		if body, form := ck.requestArgUsed(call, i); body || form {
-			u.add(kindRead, &use{node: a, what: "runs " + calleeName(call) + ", which reads the body of request " + shorten(types.ExprString(a)), formOnly: !body})
-		}
+		ck.requestArg(call, i, a, "runs "+calleeName(call)+" with request "+shorten(types.ExprString(a)), u)
 	case roleCtx:
 		ck.classifyCtxArg(e, call, i, ast.Unparen(a), u)
 	}
@@ -618,6 +619,59 @@ func (ck *checker) argUsed(e *env, call *ast.CallExpr, i int, want role) bool {
 		return has(s.Ctx, i)
 	}
 	return false
+}
+
+// requestArg records what the callee of call does with the request passed as argument i (the
+// expression a): reads its body, parses its form, or does work under its context. The message
+// says which, and where ("decodeEvent reads r.Body").
+func (ck *checker) requestArg(call *ast.CallExpr, i int, a ast.Expr, prefix string, u *uses) {
+	s, _ := ck.calleeSummary(call, i)
+	if body, form := ck.requestArgUsed(call, i); body || form {
+		what := ", which reads the request body"
+		k := kindRead
+		if !body {
+			what = ", which parses the request's form from the body"
+		}
+		where := s.note(k, i)
+		if where != "" {
+			what += " (" + where + ")"
+		}
+		u.add(kindRead, &use{node: a, what: prefix + what, formOnly: !body, where: where})
+	}
+	if s != nil && has(s.Ctx, i) {
+		what := ", which does work under the request's context"
+		where := s.note(kindCtx, i)
+		if where != "" {
+			what += " (" + where + ")"
+		}
+		u.add(kindCtx, &use{node: a, what: prefix + what, where: where})
+	}
+}
+
+// calleeSummary returns the in-package summary of call's callee when its parameter i is a request.
+func (ck *checker) calleeSummary(call *ast.CallExpr, i int) (*Uses, bool) {
+	info := ck.pass.TypesInfo
+	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok {
+		return nil, false
+	}
+	p, variadic := paramAt(sig, i)
+	if p == nil || variadic || ck.roleOf(p.Type()) != roleRequest {
+		return nil, false
+	}
+	s, local, known := ck.summaryOf(call)
+	if !known || s == nil {
+		return nil, false
+	}
+	return s, local
+}
+
+// funcLabel names a function declaration or literal for a note.
+func funcLabel(fn ast.Node) string {
+	if d, ok := fn.(*ast.FuncDecl); ok {
+		return d.Name.Name
+	}
+	return "a function literal"
 }
 
 // requestArgUsed reports whether the callee of call reads the body (body) or form (form) of its

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/cfg"
 
 	"github.com/goroguard/goroguard/internal/apis"
+	"github.com/goroguard/goroguard/internal/astx"
 	"github.com/goroguard/goroguard/internal/spawn"
 )
 
@@ -34,10 +35,10 @@ const maxBlocks = 5000
 //
 // perItem says the spawn sits in a loop (one goroutine per iteration): then a receive inside
 // another loop's body waits for one goroutine only, and only leaving that loop counts as the wait.
-func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Site, perItem bool) (exits []token.Pos, waitsSomewhere bool) {
+func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Site, perItem bool) (exits []token.Pos, waitsSomewhere, delegated bool) {
 	g := ck.cfgOf(fn)
 	if g == nil || len(g.Blocks) > maxBlocks {
-		return nil, true
+		return nil, true, false
 	}
 	refs := ck.goroutineRefs(site)
 	w := &waiter{ck: ck, refs: refs, body: body, comms: map[ast.Node]bool{}}
@@ -68,37 +69,49 @@ func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Si
 	})
 
 	// A deferred wait runs on every path out of the handler.
-	deferred := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.DeferStmt:
-			if w.waitsIn(n.Call, true) {
-				deferred = true
+	if w.deferredWait(body) {
+		return nil, true, false
+	}
+	t := exitWalk{
+		waits: func(n ast.Node) bool { return !w.comms[n] && w.waitsIn(n, false) },
+		block: w.waitBlock,
+		// return func() { <-done }: the returned closure waits for the goroutine; the caller
+		// is expected to call it (checked at the package's call sites, see callersWait).
+		returns: func(ret *ast.ReturnStmt) bool {
+			if w.returnsWaiter(ret) {
+				delegated = true
+				return true
 			}
 			return false
-		}
-		return !deferred
-	})
-	if deferred {
-		return nil, true
+		},
 	}
+	exits, waitsSomewhere = t.run(g, body, site.Node)
+	return exits, waitsSomewhere, delegated
+}
 
-	// Find the spawn's block and position.
-	var start *cfg.Block
+// exitWalk walks a function's CFG from a node to the function's returns, stopping at waits.
+type exitWalk struct {
+	waits   func(n ast.Node) bool      // a CFG node that waits
+	block   func(b *cfg.Block) bool    // entering b waits (a select case, leaving a loop); may be nil
+	returns func(*ast.ReturnStmt) bool // a return that counts as a wait; may be nil
+}
+
+// run returns the exits reachable from start (the node containing it) without a wait, and whether
+// some path waits.
+func (t exitWalk) run(g *cfg.CFG, body *ast.BlockStmt, start ast.Node) (exits []token.Pos, waitsSomewhere bool) {
+	var sb *cfg.Block
 	startIdx := 0
 	for _, b := range g.Blocks {
 		if !b.Live {
 			continue
 		}
 		for i, n := range b.Nodes {
-			if n.Pos() <= site.Node.Pos() && site.Node.End() <= n.End() {
-				start, startIdx = b, i+1
+			if n.Pos() <= start.Pos() && start.End() <= n.End() {
+				sb, startIdx = b, i+1
 			}
 		}
 	}
-	if start == nil {
+	if sb == nil {
 		return nil, true
 	}
 	type item struct {
@@ -106,22 +119,19 @@ func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Si
 		idx int
 	}
 	visited := map[*cfg.Block]bool{}
-	work := []item{{start, startIdx}}
+	work := []item{{sb, startIdx}}
 	seenExit := map[token.Pos]bool{}
 	for len(work) > 0 {
 		it := work[len(work)-1]
 		work = work[:len(work)-1]
 		b := it.b
-		if w.waitBlock(b) {
+		if t.block != nil && t.block(b) {
 			waitsSomewhere = true
 			continue
 		}
 		waited := false
 		for _, n := range b.Nodes[it.idx:] {
-			if w.comms[n] {
-				continue
-			}
-			if w.waitsIn(n, false) {
+			if t.waits(n) {
 				waited = true
 				break
 			}
@@ -131,6 +141,10 @@ func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Si
 			continue
 		}
 		if ret := b.Return(); ret != nil {
+			if t.returns != nil && t.returns(ret) {
+				waitsSomewhere = true
+				continue
+			}
 			pos := ret.Pos()
 			if ret.Return >= body.Rbrace {
 				pos = body.Rbrace
@@ -149,6 +163,267 @@ func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Si
 		}
 	}
 	return exits, waitsSomewhere
+}
+
+// deferredWait reports a deferred call in body (not in a nested literal) that waits.
+func (w *waiter) deferredWait(body *ast.BlockStmt) bool {
+	deferred := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			if w.waitsIn(n.Call, true) {
+				deferred = true
+			}
+			return false
+		}
+		return !deferred
+	})
+	return deferred
+}
+
+// returnsWaiter reports a return statement that hands back a closure waiting for the goroutine:
+// return func() { done <- struct{}{}; <-done }, or a local variable holding such a literal.
+func (w *waiter) returnsWaiter(ret *ast.ReturnStmt) bool {
+	for _, r := range ret.Results {
+		for _, lit := range w.funcLits(r) {
+			if w.litWaits(lit) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// funcLits returns the function literals x stands for: x itself, or every literal assigned to the
+// local variable x (nil when x is also assigned something else).
+func (w *waiter) funcLits(x ast.Expr) []*ast.FuncLit {
+	switch x := ast.Unparen(x).(type) {
+	case *ast.FuncLit:
+		return []*ast.FuncLit{x}
+	case *ast.Ident:
+		obj, ok := w.ck.pass.TypesInfo.Uses[x].(*types.Var)
+		if !ok || obj.Pos() < w.body.Pos() || obj.Pos() >= w.body.End() {
+			return nil
+		}
+		if lits, ok := w.localLits[obj]; ok {
+			return lits
+		}
+		var lits []*ast.FuncLit
+		other := false
+		assign := func(lhs, rhs ast.Expr) {
+			id, ok := ast.Unparen(lhs).(*ast.Ident)
+			if !ok || w.ck.pass.TypesInfo.ObjectOf(id) != obj {
+				return
+			}
+			if lit, ok := ast.Unparen(rhs).(*ast.FuncLit); ok {
+				lits = append(lits, lit)
+			} else {
+				other = true
+			}
+		}
+		ast.Inspect(w.body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				if len(n.Lhs) == len(n.Rhs) {
+					for i := range n.Lhs {
+						assign(n.Lhs[i], n.Rhs[i])
+					}
+				} else {
+					for _, l := range n.Lhs {
+						assign(l, nil)
+					}
+				}
+			case *ast.ValueSpec:
+				for i, name := range n.Names {
+					if i < len(n.Values) {
+						assign(name, n.Values[i])
+					} else if len(n.Values) > 0 {
+						assign(name, nil)
+					}
+				}
+			case *ast.UnaryExpr:
+				if n.Op == token.AND {
+					assign(n.X, nil)
+				}
+			}
+			return true
+		})
+		if other {
+			lits = nil
+		}
+		if w.localLits == nil {
+			w.localLits = map[*types.Var][]*ast.FuncLit{}
+		}
+		w.localLits[obj] = lits
+		return lits
+	}
+	return nil
+}
+
+// litWaits reports a function literal whose body waits for the goroutine (in place, or in its own
+// deferred calls). Literals being examined count as not waiting (recursion).
+func (w *waiter) litWaits(lit *ast.FuncLit) bool {
+	if w.inLit[lit] {
+		return false
+	}
+	if w.inLit == nil {
+		w.inLit = map[*ast.FuncLit]bool{}
+	}
+	w.inLit[lit] = true
+	defer delete(w.inLit, lit)
+	return w.waitsIn(lit.Body, false) || w.deferredWait(lit.Body)
+}
+
+// callersWait checks, for a function fn that returns a closure waiting for its goroutine, that the
+// package's callers call that closure (directly or by defer) on every path before they return. It
+// returns the first caller that does not, with its exits, or nil. A caller that hands the closure
+// on (returns it, stores it, passes it) is taken to call it; with no caller in the package (fn is
+// called from other packages) nothing can be checked and fn is taken at its word.
+func (ck *checker) callersWait(fn ast.Node) (caller ast.Node, exits []token.Pos) {
+	decl, ok := fn.(*ast.FuncDecl)
+	if !ok {
+		return nil, nil
+	}
+	obj, ok := ck.pass.TypesInfo.Defs[decl.Name].(*types.Func)
+	if !ok {
+		return nil, nil
+	}
+	info := ck.pass.TypesInfo
+	for _, f := range ck.pass.Files {
+		var stack []ast.Node
+		ast.Inspect(f, func(n ast.Node) bool {
+			if caller != nil {
+				return false
+			}
+			if n == nil {
+				stack = stack[:len(stack)-1]
+				return false
+			}
+			stack = append(stack, n)
+			call, ok := n.(*ast.CallExpr)
+			if !ok || staticCallee(info, call) != obj {
+				return true
+			}
+			g := astx.EnclosingFunc(stack[:len(stack)-1])
+			if g == nil {
+				return true
+			}
+			if ex := ck.callerExits(g, call, stack); len(ex) > 0 {
+				caller, exits = g, ex
+			}
+			return true
+		})
+		if caller != nil {
+			break
+		}
+	}
+	return caller, exits
+}
+
+// callerExits returns the exits of g reachable from call (a call of a function returning wait
+// closures) without calling one of the closures it returned.
+func (ck *checker) callerExits(g ast.Node, call *ast.CallExpr, stack []ast.Node) []token.Pos {
+	body := astx.FuncBody(g)
+	cg := ck.cfgOf(g)
+	if body == nil || cg == nil || len(cg.Blocks) > maxBlocks {
+		return nil
+	}
+	info := ck.pass.TypesInfo
+	vars := map[types.Object]bool{}
+	var stmt ast.Node = call
+	switch p := stackAt(stack, 1).(type) {
+	case *ast.CallExpr:
+		if p.Fun == call {
+			return nil // f(w)(err): called at once
+		}
+		return nil // passed on
+	case *ast.ExprStmt:
+		stmt = p // the closures are dropped: nothing waits
+	case *ast.AssignStmt:
+		if len(p.Rhs) != 1 {
+			return nil
+		}
+		for _, l := range p.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+				if obj := info.ObjectOf(id); obj != nil {
+					if _, isFunc := obj.Type().Underlying().(*types.Signature); isFunc {
+						vars[obj] = true
+					}
+				}
+			}
+		}
+		stmt = p
+	case *ast.ValueSpec:
+		for _, id := range p.Names {
+			if obj := info.ObjectOf(id); obj != nil && id.Name != "_" {
+				if _, isFunc := obj.Type().Underlying().(*types.Signature); isFunc {
+					vars[obj] = true
+				}
+			}
+		}
+		stmt = p
+	default:
+		return nil // returned, stored or passed on: taken to be called
+	}
+	// callsVar reports a call of one of the closures in n, or a use that hands it on (passed,
+	// stored, returned: taken to be called there).
+	callsVar := func(n ast.Node, deferred bool) bool {
+		found := false
+		var stack []ast.Node
+		ast.Inspect(n, func(n ast.Node) bool {
+			if found {
+				return false
+			}
+			if n == nil {
+				stack = stack[:len(stack)-1]
+				return false
+			}
+			if _, ok := n.(*ast.FuncLit); ok && !deferred {
+				return false
+			}
+			if id, ok := n.(*ast.Ident); ok && vars[info.ObjectOf(id)] {
+				switch p := stackAt(append(stack, n), 1).(type) {
+				case *ast.CallExpr:
+					found = true // done(err), or handed to a call
+				case *ast.AssignStmt:
+					for _, r := range p.Rhs {
+						if r == ast.Expr(id) {
+							found = true // stored
+						}
+					}
+				case *ast.BinaryExpr: // done != nil: no call
+				default:
+					found = true
+				}
+			}
+			stack = append(stack, n)
+			return !found
+		})
+		return found
+	}
+	if len(vars) > 0 {
+		deferred := false
+		ast.Inspect(body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.DeferStmt:
+				if n.Pos() > stmt.End() && callsVar(n.Call, true) {
+					deferred = true
+				}
+				return false
+			}
+			return !deferred
+		})
+		if deferred {
+			return nil
+		}
+	}
+	t := exitWalk{waits: func(n ast.Node) bool { return len(vars) > 0 && callsVar(n, false) }}
+	exits, _ := t.run(cg, body, stmt)
+	return exits
 }
 
 func (ck *checker) cfgOf(fn ast.Node) *cfg.CFG {
@@ -219,9 +494,11 @@ func rootObj(info *types.Info, x ast.Expr) types.Object {
 
 type waiter struct {
 	ck         *checker
-	loopBodies []*ast.BlockStmt  // loop bodies whose single receives wait for one goroutine only
-	wholeLoop  bool              // evaluating a whole loop: its receives count
-	comms      map[ast.Node]bool // the communications of select cases
+	localLits  map[*types.Var][]*ast.FuncLit // cache of funcLits
+	inLit      map[*ast.FuncLit]bool         // literals being examined (recursion guard)
+	loopBodies []*ast.BlockStmt              // loop bodies whose single receives wait for one goroutine only
+	wholeLoop  bool                          // evaluating a whole loop: its receives count
+	comms      map[ast.Node]bool             // the communications of select cases
 	refs       map[types.Object]bool
 	body       *ast.BlockStmt
 }
@@ -342,6 +619,17 @@ func (w *waiter) waitsIn(n ast.Node, deferred bool) bool {
 			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Wait" {
 				found = true
 				return false
+			}
+			// wait() with wait := func() { <-done }, or func() { wg.Wait() }(): the closure's
+			// body runs here.
+			for _, lit := range w.funcLits(n.Fun) {
+				if w.litWaits(lit) {
+					found = true
+					return false
+				}
+			}
+			if tv, ok := info.Types[n.Fun]; ok && (tv.IsBuiltin() || tv.IsType()) {
+				return true // close(quit), len(ch): no wait
 			}
 			for _, a := range n.Args {
 				obj := rootObj(info, a)

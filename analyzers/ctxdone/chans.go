@@ -168,6 +168,14 @@ type use struct {
 	closes    bool
 	guarded   bool // an operation is a select case: the select may leave through another case
 	escape    bool // any other use: the channel reaches code this check does not follow
+	// errSends counts the sends that run only on a read error other than EOF or "closed"
+	// (see decoder.go); they are not in sends. errLoop: one of them is in a loop.
+	errSends int
+	errLoop  bool
+	// srcClosed: the spawner closes the source the goroutine reads, so the errSends cannot
+	// happen after the spawner has left; need() then ignores them.
+	srcClosed bool
+	allMax    int // the maximum over paths of all sends, errSends included (0: not computed)
 }
 
 // need says what the other end must do for the body's operations to complete, and the number of
@@ -176,17 +184,24 @@ func (u use) need() (Need, int) {
 	if u.escape || u.guarded {
 		return needNone, 0
 	}
+	sends, sendsLoop := u.sends, u.sendsLoop
+	if !u.srcClosed {
+		sends, sendsLoop = sends+u.errSends, sendsLoop || u.errLoop
+		if u.allMax > 0 {
+			sends = u.allMax
+		}
+	}
 	switch {
-	case u.sends > 0 && u.recvs == 0 && !u.ranges:
-		if u.sendsLoop {
+	case sends > 0 && u.recvs == 0 && !u.ranges:
+		if sendsLoop {
 			return NeedRecv, -1
 		}
-		return NeedRecv, u.sends
-	case (u.ranges || u.okLoop) && u.sends == 0 && !u.closes:
+		return NeedRecv, sends
+	case (u.ranges || u.okLoop) && sends == 0 && !u.closes:
 		// A receive in a bounded loop (for i := 0; i < n; i++ { <-ch }) needs n sends, which
 		// this check does not count: only ranges and comma-ok receive loops wait for close.
 		return NeedClose, 0
-	case u.recvs == 1 && !u.recvLoop && !u.ranges && u.sends == 0 && !u.closes:
+	case u.recvs == 1 && !u.recvLoop && !u.ranges && sends == 0 && !u.closes:
 		return NeedSendOrClose, 0
 	}
 	return needNone, 0
@@ -350,6 +365,11 @@ func (c *checker) summarize(fn ast.Node, obj types.Object) use {
 		loop := inLoop(stack)
 		switch k {
 		case opSend:
+			if !guarded && c.errOnlySend(stack) {
+				u.errSends++
+				u.errLoop = u.errLoop || loop
+				break
+			}
 			u.sends++
 			u.sendsLoop = u.sendsLoop || loop
 		case opRecv:
@@ -369,9 +389,14 @@ func (c *checker) summarize(fn ast.Node, obj types.Object) use {
 		}
 		return true
 	})
-	if u.sends > 1 && !u.sendsLoop && !u.escape {
+	if u.sends > 1 && !u.sendsLoop && !u.escape && u.errSends == 0 {
 		if g := c.cfgOf(fn); g != nil {
 			u.sends = maxSends(g, obj, c.info)
+		}
+	}
+	if u.errSends > 0 && u.sends+u.errSends > 1 && !u.sendsLoop && !u.errLoop && !u.escape {
+		if g := c.cfgOf(fn); g != nil {
+			u.allMax = maxSends(g, obj, c.info)
 		}
 	}
 	return u
@@ -527,10 +552,13 @@ func (c *checker) goroutineNeed(si *siteInfo, v *types.Var) (need Need, sends in
 			var n Need
 			var s int
 			if lit != nil {
-				n, s = c.summarize(lit, sig.Params().At(i)).need()
+				n, s = c.srcSummary(si, lit, sig.Params().At(i)).need()
 			} else if hasFact {
 				if p, found := fact.param(i); found {
 					n, s = p.Need, p.Sends
+					if p.ErrOnly && c.closesSource(si) {
+						n = needNone // only error sends, and the spawner closes the source
+					}
 				}
 			}
 			if n == needNone {
@@ -543,7 +571,7 @@ func (c *checker) goroutineNeed(si *siteInfo, v *types.Var) (need Need, sends in
 		}
 	}
 	if lit != nil {
-		u = c.summarize(lit, v)
+		u = c.srcSummary(si, lit, v)
 		if u != (use{}) {
 			n, s := u.need()
 			if n == needNone || (have && n != need) {
@@ -733,6 +761,7 @@ func complement(need Need, k opKind) bool {
 
 // leak is a path on which the spawner leaves without doing its part.
 type leak struct {
+	path  []*cfg.Block    // the blocks of the path, from the exit back to the spawn site
 	exit  ast.Node        // the return statement, the function body (falling off the end), or the make of the next iteration
 	kind  string          // "return", "end", "redefine"
 	via   *ast.CommClause // the last select case on the path
@@ -751,9 +780,16 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 	if g == nil || c.deferDoes(def, su) || c.closedBefore(si, su) {
 		return
 	}
-	lk := c.leakPath(g, si, def, su, c.completionChans(si, v, def, su))
+	signals := mergeSignals(c.completionChans(si, v, def, su), c.exclusiveChans(si, v, def, su))
+	lk := c.leakPath(g, si, def, su, signals)
 	if lk == nil {
 		return
+	}
+	if su.need == NeedRecv && su.closes {
+		if cl, deferred := c.closeOnExit(def, su, lk); cl != nil {
+			c.reportClosePanic(si, v, su, lk, cl, deferred)
+			return
+		}
 	}
 	name := v.Name()
 	var did, act string
@@ -997,6 +1033,12 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 				done = true
 				break
 			}
+			if c.failsTest(n, b) {
+				// The test has failed here: whatever the path leaves parked is not worth
+				// a finding (see failtest.go).
+				stop = true
+				break
+			}
 		}
 		if done || stop {
 			continue
@@ -1080,6 +1122,14 @@ func blockInside(b *cfg.Block, loop ast.Stmt) bool {
 
 // leakFrom fills in the select case through which the path left.
 func (c *checker) leakFrom(parent map[*cfg.Block]*cfg.Block, b, start *cfg.Block, lk *leak) *leak {
+	onPath := map[*cfg.Block]bool{}
+	for x := b; x != nil && !onPath[x]; x = parent[x] {
+		onPath[x] = true
+		lk.path = append(lk.path, x)
+		if x == start {
+			break
+		}
+	}
 	seen := map[*cfg.Block]bool{}
 	for x := b; x != nil && !seen[x]; x = parent[x] {
 		seen[x] = true

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/ctrlflow"
@@ -32,15 +33,19 @@ type Config struct {
 	// process-lifetime goroutines by default: they run once, so a goroutine that never ends there
 	// does not accumulate.
 	IncludeMain bool `json:"include-main"`
+	// IncludeTests also reports goroutines started in _test.go files.
+	IncludeTests bool `json:"include-tests"`
 }
 
 // Default returns the configuration used by Analyzer.
-func Default() Config { return Config{} }
+func Default() Config { return Config{IncludeTests: true} }
 
 // RegisterFlags binds c's fields to fs, with c's current values as defaults.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.IncludeMain, "include-main", c.IncludeMain,
 		"also report goroutines started in main.main and init functions (process-lifetime goroutines)")
+	fs.BoolVar(&c.IncludeTests, "include-tests", c.IncludeTests,
+		"report goroutines started in _test.go files")
 }
 
 // Analyzer is ctxdone with the default configuration (Bazel nogo and vet use this variable).
@@ -88,6 +93,11 @@ type checker struct {
 	// work counts the syntax nodes and CFG blocks the channel checks visited in each function,
 	// bounded by maxFuncWork.
 	work map[ast.Node]int
+	// pending holds the orphan and timer-drain findings until the spawn sites are checked, so
+	// that a leak the spawn-site checks already reported is not reported twice.
+	pending []analysis.Diagnostic
+	// reportedSites are the spawn sites reported so far.
+	reportedSites []*siteInfo
 }
 
 // maxFuncWork bounds the channel checks' work in one function. Each local channel costs a walk of
@@ -166,7 +176,10 @@ func run(pass *guard.Pass, c *Config) (any, error) {
 
 	// Facts describe the package's own functions for spawn sites here and in importers.
 	ch.exportFacts(insp)
+	// issue 11 (orphan.go): channels whose other end nothing in the package provides.
+	ch.checkOrphans()
 
+	defer ch.flushPending()
 	if len(sites) == 0 {
 		return nil, nil
 	}
@@ -258,6 +271,36 @@ func originVar(v *types.Var) *types.Var {
 // report is the single place diagnostics leave the analyzer.
 func (c *checker) report(si *siteInfo, d analysis.Diagnostic) {
 	si.reported = true
+	c.reportedSites = append(c.reportedSites, si)
+	c.emit(d)
+}
+
+// reportLater queues a finding of the package-wide checks (orphaned channels, timer drains).
+func (c *checker) reportLater(d analysis.Diagnostic) { c.pending = append(c.pending, d) }
+
+// flushPending reports the queued package-wide findings, leaving out those inside a goroutine
+// whose spawn site was already reported: that is the same leak, seen from its go statement.
+func (c *checker) flushPending() {
+	for _, d := range c.pending {
+		dup := false
+		for _, si := range c.reportedSites {
+			if si.Node.Pos() <= d.Pos && d.Pos < si.Node.End() {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			c.emit(d)
+		}
+	}
+	c.pending = nil
+}
+
+// emit hands d to the pass unless the configuration leaves out its file.
+func (c *checker) emit(d analysis.Diagnostic) {
+	if !c.cfg.IncludeTests && strings.HasSuffix(c.pass.Fset.Position(d.Pos).Filename, "_test.go") {
+		return
+	}
 	c.pass.Report(d)
 }
 

@@ -24,6 +24,11 @@ func TestAnalyzer(t *testing.T) {
 		{"generics and odd code", ctxdone.Default(), []string{"typeparams"}},
 		{"main and init are process-lifetime by default", ctxdone.Default(), []string{"mainpkg"}},
 		{"include-main reports main and init", ctxdone.Config{IncludeMain: true}, []string{"mainall"}},
+		{"leaks only after the test failed", ctxdone.Default(), []string{"aftertest"}},
+		{"stream decoders that return on EOF or closed", ctxdone.Default(), []string{"decoder"}},
+		{"exclusive sends on errCh or outCh", ctxdone.Default(), []string{"exclusive"}},
+		{"late send on a channel the spawner closed", ctxdone.Default(), []string{"closepanic"}},
+		{"include-tests=false skips _test.go files", ctxdone.Config{IncludeTests: false}, []string{"testsonly"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,6 +53,9 @@ func TestFlags(t *testing.T) {
 	}
 	if ctxdone.Analyzer.Flags.Lookup("include-main").Value.String() != "false" {
 		t.Error("setting a flag on one instance changed the shared Analyzer")
+	}
+	if got := ctxdone.Analyzer.Flags.Lookup("include-tests").Value.String(); got != "true" {
+		t.Errorf("include-tests defaults to %s, want true", got)
 	}
 }
 

@@ -43,6 +43,26 @@
 // leaking: by then the reader is past its last send. ChanParamsFact carries this (`+final`) for
 // named functions.
 //
+// A goroutine that sends once, on one of several channels on exclusive paths (an error on errCh
+// or a result on outCh, never both), is completed by a receive from any of them: its sends add
+// up to one, so after `case out := <-outCh` the errCh send can no longer happen, and an exit
+// through that case is not reported.
+//
+//	go func() {
+//		out, err := q.Dequeue()
+//		if err != nil {
+//			errCh <- err
+//			return
+//		}
+//		outCh <- out
+//	}()
+//	select {
+//	case out := <-outCh: // completes the goroutine: no errCh send follows
+//		use(out)
+//	case err := <-errCh:
+//		return err
+//	}
+//
 // The same path check covers the reverse: a goroutine that waits to receive once (`<-ready`)
 // while the spawner can return without sending or closing, and a goroutine that ranges over the
 // channel while the spawner can return without closing it.
@@ -57,6 +77,99 @@
 // counted along the goroutine's paths (sends on exclusive branches do not add up); a send in a
 // loop, or a go statement in a loop that does not also make the channel, makes the count
 // unknown: then only an unbuffered channel is reported, and no fix is offered.
+//
+// # Late send on a channel the spawner closes
+//
+// When the spawner closes the channel its goroutine sends on as it leaves (`defer close(ch)`, or
+// a close on the leaking path), the late send does not block: it panics with "send on closed
+// channel", and an unrecovered panic in any goroutine ends the process. This is reported with
+// its own message, the close as a related position, and no buffer fix (a buffer does not make
+// a send after the close legal).
+//
+// WRONG:
+//
+//	waitCh := make(chan *waitResult)
+//	defer close(waitCh)
+//	go l.handleExecWait(waitCh, process)
+//	select {
+//	case r := <-waitCh:
+//		return r, nil
+//	case <-time.After(time.Until(deadline)):
+//		process.Signal(os.Kill)
+//		return nil, context.DeadlineExceeded // handleExecWait's send panics
+//	}
+//
+// RIGHT: let the sender close the channel (or nobody), and give it room for its send:
+//
+//	waitCh := make(chan *waitResult, 1)
+//	go l.handleExecWait(waitCh, process)
+//
+// # Tests
+//
+// A goroutine left parked only on paths where the test has already failed is not reported: the
+// path search stops at a statement that fails or skips the test, so a leak counts only on an
+// exit of a passing test. Failing statements are the testing.TB methods Fatal, Fatalf, FailNow,
+// Fail, Error, Errorf, Skip, Skipf and SkipNow (on *testing.T, *testing.B, *testing.F,
+// testing.TB or any interface embedding it), and the calls of a table of assertion libraries
+// whose outcome is certain: testify's require and assert Fail/FailNow (functions and
+// *Assertions methods), True(t, false), False(t, true), NoError/Nil of an error that cannot be
+// nil (errors.New, fmt.Errorf, ctx.Err() in a `case <-ctx.Done()`), shoenig/test's must and test
+// (Unreachable, True, False, NoError, Nil), gotest.tools assert (Assert, Check, NilError),
+// matryer/is, ginkgo and gomega Fail. NoError(t, err) of an err of unknown value is a check on a
+// passing path and ends nothing.
+//
+// WRONG (reported: the test passes through the timeout branch):
+//
+//	go func() { ch <- q.Dequeue() }()
+//	select {
+//	case v := <-ch:
+//		check(t, v)
+//	case <-time.After(time.Second):
+//		t.Log("no value yet, carrying on")
+//	}
+//
+// Not reported: `case <-time.After(time.Second): t.Fatal("timed out")`.
+//
+// # Stream decoders
+//
+// A goroutine that decodes frames from a connection or pipe in a loop, returns on io.EOF or an
+// error that says the connection is closed, and sends on errCh only on another error, does not
+// leak through that send when the spawner closes the source on its way out (`defer
+// p1.Close()`): the pending read then fails with EOF or closed, and the goroutine returns. Such
+// error-only sends (in a branch taken on `err != nil`, after `if <closed check> { return }`, or
+// under `if err != io.EOF`) are not counted when the spawner calls Close on a variable the
+// goroutine uses, on the other end of the same `net.Pipe()`, or on a variable its decoder was
+// made from. Closed checks: `err == io.EOF`, errors.Is with a package variable whose name says
+// EOF or Closed (io.EOF, io.ErrClosedPipe, net.ErrClosed, http.ErrServerClosed),
+// strings.Contains(err.Error(), "closed"), and functions named like isClosedErr. Named decoders
+// carry this in ChanParamsFact (`+erronly`).
+//
+// The per-frame send is still checked: a decoder blocked on `frames <- f` after the test
+// stopped reading is not released by closing the pipe, and a decoder that sends every error,
+// io.EOF included, blocks once the test has left.
+//
+// WRONG (reported: errCh also receives the io.EOF the deferred close produces):
+//
+//	go func() {
+//		for {
+//			var f frame
+//			if err := dec.Decode(&f); err != nil {
+//				errCh <- err
+//				return
+//			}
+//			frames <- &f
+//		}
+//	}()
+//
+// RIGHT:
+//
+//	if err := dec.Decode(&f); err != nil {
+//		if err == io.EOF || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) {
+//			return
+//		}
+//		errCh <- err
+//		return
+//	}
 //
 // # Loop that ignores the context
 //
@@ -152,11 +265,129 @@
 //     it is never cancelled, so observing it would end nothing.
 //   - A channel that is a named result of the spawner: a bare return hands it to the caller.
 //
+// # Orphaned channels
+//
+// A channel the package makes is followed wherever it travels inside the package: struct fields,
+// slices and maps of channels, package variables, closures, parameters and results of the
+// package's own functions, and calls through function values that hold the package's own
+// functions. When every operation on it is in view, because it is never handed to code outside,
+// three shapes block a goroutine for good:
+//
+//   - it is received from, and nothing sends on it or closes it;
+//   - it is sent on, and nothing receives from it (unbuffered, or with a constant buffer that the
+//     sends, counted in loops and calls, can fill);
+//   - a function receives from it, and its only release is that same function's `defer close`:
+//     the close runs when the function returns, which it cannot do.
+//
+// WRONG: Stop forgets to close quit, so flushLoop never returns.
+//
+//	func NewDrainer() *Drainer {
+//		d := &Drainer{quit: make(chan struct{})}
+//		go d.flushLoop()
+//		return d
+//	}
+//	func (d *Drainer) flushLoop() { <-d.quit; d.flush() }
+//	func (d *Drainer) Stop()      { d.stopped = true }
+//
+// RIGHT: func (d *Drainer) Stop() { d.once.Do(func() { close(d.quit) }) }
+//
+// A channel counts as handed out, and is never reported, when it reaches: another package's
+// function or method (signal.Notify, a callback from a parameter), an interface value, an
+// exported field or package variable (outside package main), the result or parameter of a
+// function other packages can call (exported, called through an interface or a method
+// expression, or used as a value that leaves the package), or a channel of channels. A channel
+// handed out only as `<-chan T` can be received from outside but not sent on or closed, so its
+// receives are still checked. Channels made by unexported functions that nothing in the package
+// calls (their callers are tests) and channels touched by generic code are left alone.
+//
+// # Stranded operations
+//
+// A goroutine (a function a go statement starts, directly, through a function value, or called
+// only from such) that sends on a channel without a way out, when every receive from that channel
+// is a select case with another way out, leaks once the receiver has left; the mirror case, a
+// goroutine's plain receive when every send is such a select case, leaks once the sender has
+// left. Another case is a way out when the select runs once (it is in no loop), or when that
+// case's body leaves the loop or the function (return, labelled break, goto, t.Fatal, panic). A
+// case on a channel that the stranded goroutine itself sends on or closes (its completion
+// signal, as in a loop that returns when its last worker reports) is not a way out. Only
+// unbuffered channels kept in struct fields or package variables, whose every operation is in
+// view (as above) and that nothing closes, are checked.
+//
+// WRONG: after ctx is cancelled, every later Add parks a goroutine for good.
+//
+//	func (c *Collector) loop(ctx context.Context) {
+//		for {
+//			select {
+//			case r := <-c.results:
+//				c.total += r.n
+//			case <-ctx.Done():
+//				return
+//			}
+//		}
+//	}
+//	func (c *Collector) Add(n int) { go func() { c.results <- result{n} }() }
+//
+// RIGHT: give the send the same way out: `select { case c.results <- r: case <-ctx.Done(): }`.
+//
+// Each finding is reported at the blocking operation, with the channel's make (or the other
+// end's select cases) as related information. The package's SSA form is built only for packages
+// that contain a make(chan).
+//
+// Known limits of these two checks:
+//   - The value flow is unification: every struct's field is one channel, and two functions that
+//     pass their own channels through one helper share them, so a partner anywhere in the
+//     package silences the check (never the reverse).
+//   - Partners in _test.go files are not visible to the package's non-test pass: a channel that
+//     only tests receive from is reported there. Findings inside _test.go files are not made.
+//   - No facts: a channel passed to another package's function counts as handed out, even when
+//     that function ignores it.
+//   - Contexts are not channels here: a context whose cancel function is stored and never
+//     called, or called only after the wait, is not followed.
+//   - Buffer occupancy along one path (a second send before the receiver starts) is not
+//     checked.
+//   - Stranded operations are checked only for channels kept in struct fields or package
+//     variables (or in slices and maps kept there); local channels are the premature-return
+//     check's. A struct kept in a package variable is a process-wide singleton: what its loops
+//     strand when the process shuts down is not reported.
+//
+// # Timer drains
+//
+// `if !t.Stop() { <-t.C }` drains a timer that fired before its value was received. In a loop
+// that also receives from t.C in a select case that neither resets nor replaces the timer, the
+// drain that follows that case finds Stop() false and nothing to receive: it blocks for good,
+// with the timers of every Go version.
+//
+// WRONG:
+//
+//	for {
+//		select {
+//		case <-d.timer.C:
+//			d.fire()
+//		case <-d.reset:
+//			if !d.timer.Stop() {
+//				<-d.timer.C // blocks forever after the first case ran
+//			}
+//			d.timer.Reset(d.delay)
+//		}
+//	}
+//
+// RIGHT: reset the timer in the case that receives its value, or drain without blocking
+// (`select { case <-d.timer.C: default: }`).
+//
+// Not reported: a case that leaves the loop (return, labelled break, goto, t.Fatal, log.Fatal,
+// os.Exit, panic), a loop that makes a new timer every iteration, drains that are not the only
+// statement of the `if`, and drains in _test.go files (a hanging test fails on its own).
+//
 // # Flags
 //
 //   - -ctxdone.include-main (golangci-lint setting include-main, default false): also report
 //     goroutines started in main.main and init functions, including never-ending loops with no
 //     context in scope there.
+//   - -ctxdone.include-tests (golangci-lint setting include-tests, default true): report
+//     goroutines started in _test.go files. With false, findings in test files are dropped
+//     (the package is still analysed, so facts and findings elsewhere are unchanged). The
+//     default is provisional: it is to be decided on the held-out measurement of test-file
+//     precision.
 //
 // # Suppressing a finding
 //
@@ -184,14 +415,32 @@
 //   - Receives in bounded loops (`for i := 0; i < n; i++ { <-ch }`) are not counted, so such
 //     goroutines are not checked.
 //   - Channels stored in struct fields, slices or maps, passed to other functions or returned
-//     are not followed (pattern 3 covers local channels only; fields are covered by the spin
-//     check).
+//     are not followed by pattern 3 (local channels only; fields are covered by the spin
+//     check); the orphaned-channel and stranded-operation checks above follow them.
 //   - Never-ending loops without a context in scope (or with only a local context.Background())
 //     are not reported outside main/init, even when their owner has a Close that should stop
 //     them (go-redis v8's Ring heartbeat); facts for named functions are computed only for
 //     loops at the top level of their body.
 //   - Goroutines blocked on something other than a channel (a mutex, a network read, a
 //     sync.Cond) are out of scope.
+//   - The after-failure rule knows the testing.TB methods and the assertion table above; a
+//     project's own helper that fails the test is recognised only when it never returns (it
+//     calls t.FailNow or t.Fatal unconditionally), and a failure decided by a condition the
+//     check cannot evaluate (`require.NoError(t, err)`) does not end a path.
+//   - Error-only sends are recognised syntactically: any closed check before the send in the
+//     same loop iteration counts, whichever error it tests, and the spawner's Close of the
+//     source counts wherever it is in the function (normally a defer). A reader that checks
+//     only io.EOF while the spawner closes the reading end (which yields io.ErrClosedPipe or
+//     net.ErrClosed) is taken as fine.
+//   - Exclusive sends on several channels are recognised for function literals only, started
+//     once, with no send in a loop; a named function's sends on two parameters are not
+//     combined.
+//   - Whether the handler under test still streams after the test stopped reading is not
+//     known: a per-frame send is reported on an exit that never received a frame, and taken as
+//     drained on an exit that received at least one. A reader that reports an in-band error
+//     mid-stream (`errCh <- msg.Error; continue`) while the spawner leaves on that error is
+//     reported: the reader goes on to its next per-frame send, and whether the peer stops
+//     streaming after an error is not visible.
 //
 // # Cost
 //
@@ -200,10 +449,10 @@
 // command that produced it.
 //
 // Cost table (generated by go test ./internal/costs -update):
-// Measured by the suite's cost benchmarks on AMD EPYC, 2 CPUs, GOMAXPROCS=2, go1.26.8 linux/amd64, cgo, load average 0.43; `goroguard-costs -markdown`.
-// Full tables, the spread over 8 runs and the commands: https://github.com/goroguard/goroguard/blob/main/docs/costs.md.
+// Measured by the suite's cost benchmarks on AMD EPYC, 2 CPUs, GOMAXPROCS=2, linux/amd64, cgo; go1.26.8 at load average 0.43 (`goroguard-costs -markdown`); late writes and Go 1.27: go1.26.8 and go1.27.3 interleaved, 5 runs each, load average 2.6–5.5 (`goroguard-costs -json`).
+// Full tables, the spread over 8 runs (5 per Go release side by side) and the commands: https://github.com/goroguard/goroguard/blob/main/docs/costs.md.
 //
-//	ctxdone/parked  each parked goroutine keeps 2.6 KiB (2 KiB stack, 602 B heap) and all it references, until exit (Go 1.26, amd64)
+//	ctxdone/parked  each parked goroutine keeps 2.6 KiB (2 KiB stack, 602 B heap) and all it references, until exit (Go 1.26–1.27, amd64)
 //	                BenchmarkCtxdoneParked
 //	                BenchmarkCtxdoneLeak/leaky
 //	                BenchmarkCtxdoneLeak/fixed

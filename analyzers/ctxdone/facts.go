@@ -60,6 +60,10 @@ type ParamUse struct {
 	// Final says the function sends on or closes the parameter only as its last action: once
 	// the caller has received from it, the function has returned (a completion signal).
 	Final bool
+	// ErrOnly says every send on the parameter runs only on a read error other than EOF or
+	// closed (the stream-decoder idiom, decoder.go): a caller that closes the source the
+	// function reads does not need to receive.
+	ErrOnly bool `json:",omitempty"`
 }
 
 // ChanParamsFact records, for a function with channel parameters, the parameters on which it
@@ -81,13 +85,18 @@ func (f *ChanParamsFact) String() string {
 }
 
 func (p ParamUse) describe() string {
+	s := p.describeNeed()
 	if p.Final {
 		if p.Need == needNone {
-			return "final"
+			s = "final"
+		} else {
+			s += "+final"
 		}
-		return p.describeNeed() + "+final"
 	}
-	return p.describeNeed()
+	if p.ErrOnly {
+		s += "+erronly"
+	}
+	return s
 }
 
 func (p ParamUse) describeNeed() string {
@@ -151,7 +160,8 @@ func (c *checker) exportFacts(insp *inspector.Inspector) {
 			need, sends := u.need()
 			final := c.endsWith(decl, p)
 			if need != needNone || final {
-				uses = append(uses, ParamUse{Index: i, Need: need, Sends: sends, Final: final})
+				uses = append(uses, ParamUse{Index: i, Need: need, Sends: sends, Final: final,
+					ErrOnly: need == NeedRecv && u.errSends > 0 && u.sends == 0})
 			}
 		}
 		if len(uses) > 0 {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"go/types"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -30,6 +31,11 @@ type Config struct {
 	// Loops enables the second pattern: a cgo call on every iteration of a loop that runs in a
 	// spawned goroutine (including worker pools that call C once per job).
 	Loops bool `json:"loops"`
+	// Deep also counts calls into C that a goroutine reaches only through a long or conditional
+	// chain of static calls (more than MaxCalls calls, or a call off its caller's unconditional
+	// path: a signature check deep inside transaction execution, a record re-signed on a cache
+	// miss). Off by default: such a crossing is incidental next to the work around it.
+	Deep bool `json:"deep"`
 }
 
 // Default returns the configuration used by Analyzer.
@@ -41,6 +47,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"loops with a constant trip count up to this value are a fixed, small number of iterations and are not reported")
 	fs.BoolVar(&c.Loops, "loops", c.Loops,
 		"report cgo calls on every iteration of a loop that runs in a spawned goroutine (worker pools included)")
+	fs.BoolVar(&c.Deep, "deep", c.Deep,
+		"also count calls into C reached only through long or conditional chains of static calls (more than 2 calls, or off a caller's unconditional path)")
 }
 
 // Analyzer is hotcgo with the default configuration (Bazel nogo and vet use this variable).
@@ -70,18 +78,50 @@ type Result struct {
 	Reaches map[*types.Func]string
 }
 
-// ReachesCgo is the fact attached to a function that, when called, executes a call into C in the
-// calling goroutine: directly (a C.f call in its body) or through static calls to functions of its
-// own or other packages that do.
+// ReachesCgo is the fact attached to an exported function that, when called, executes a call into C
+// in the calling goroutine: directly (a C.f call in its body) or through static calls to functions
+// of its own or other packages that do.
 type ReachesCgo struct {
-	// C names the C function reached, "C.f", for messages in the importing package.
+	// C names the C function reached at any depth, "C.f", for messages in the importing package.
 	C string
+	// Near names the C function reached on a short unconditional chain (see MaxCalls): the
+	// function's unconditional path calls it directly (Hops 0) or calls, unconditionally, a
+	// function that does (Hops 1). "" when there is none.
+	Near string
+	// Hops is the number of static calls between the function and the C call of Near.
+	Hops int
+	// Scalar says Near's C call takes only C scalars (a batch form is possible in principle).
+	Scalar bool
+	// Own names the C function reached when the function is a goroutine's own code (go F(x)): a C
+	// call anywhere in its body, or a call anywhere in it of a function with a Near reach.
+	Own string
+	// OwnScalar says Own's C call takes only C scalars.
+	OwnScalar bool
 }
 
 // AFact marks ReachesCgo as a fact.
 func (*ReachesCgo) AFact() {}
 
-func (f *ReachesCgo) String() string { return "reaches " + f.C }
+func (f *ReachesCgo) String() string {
+	s := "reaches " + f.C
+	switch {
+	case f.Near != "" && f.Hops == 0:
+		s += " unconditionally"
+	case f.Near != "":
+		s += " unconditionally through " + strconv.Itoa(f.Hops) + " call"
+		if f.Hops > 1 {
+			s += "s"
+		}
+	case f.Own != "":
+		s += " in its own code"
+	default:
+		s += " only through long or conditional calls"
+	}
+	if f.Scalar || f.OwnScalar {
+		s += ", with scalars"
+	}
+	return s
+}
 
 func run(pass *guard.Pass, c *Config) (any, error) {
 	res := &Result{Reaches: map[*types.Func]string{}}
@@ -143,8 +183,17 @@ func mayReachCgo(pass *guard.Pass) bool {
 // C: only those can be called statically from another package.
 func (a *checker) exportFacts() {
 	for _, fn := range a.order {
-		if r, ok := a.reach[fn]; ok && fn.Exported() {
-			a.pass.ExportObjectFact(fn, &ReachesCgo{C: r.c})
+		r, ok := a.reach[fn]
+		if !ok || !fn.Exported() {
+			continue
 		}
+		f := &ReachesCgo{C: r.c}
+		if n, ok := a.near[fn]; ok {
+			f.Near, f.Hops, f.Scalar = n.c, n.hops, n.scalar
+		}
+		if o, ok := a.ownReach(fn); ok && !o.deep {
+			f.Own, f.OwnScalar = o.c, o.scalar
+		}
+		a.pass.ExportObjectFact(fn, f)
 	}
 }

@@ -24,6 +24,7 @@ func TestAnalyzer(t *testing.T) {
 		{"odd code and cgo wrappers", []string{"odd"}},
 		{"package without cgo", []string{"nocgo"}},
 		{"build-tagged cgo with fallback", []string{"cgooff/app"}},
+		{"short and deep reach, batch advice", []string{"chains"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -55,6 +56,20 @@ func TestConfig(t *testing.T) {
 		}
 		for _, d := range res.Diagnostics {
 			t.Errorf("default config reported %s at %v", d.Message, res.Pass.Fset.Position(d.Pos))
+		}
+	}
+
+	// -hotcgo.deep: package deep's want comments are its findings; the default reports nothing.
+	deep := hotcgo.Default()
+	deep.Deep = true
+	analysistest.Run(t, analysistest.TestData(), hotcgo.New(deep), "deep")
+	rec = &recorder{}
+	for _, res := range analysistest.Run(rec, analysistest.TestData(), hotcgo.New(hotcgo.Default()), "deep") {
+		if res.Err != nil {
+			t.Fatalf("default config: %v", res.Err)
+		}
+		for _, d := range res.Diagnostics {
+			t.Errorf("default config reported %s at %v (deep reach must be opt-in)", d.Message, res.Pass.Fset.Position(d.Pos))
 		}
 	}
 
@@ -110,7 +125,7 @@ func TestFactGob(t *testing.T) {
 	if err := gob.NewDecoder(&buf).Decode(out); err != nil {
 		t.Fatal(err)
 	}
-	if *out != *in || out.String() != "reaches C.sqlite3_step" {
+	if *out != *in || out.String() != "reaches C.sqlite3_step only through long or conditional calls" {
 		t.Errorf("round trip: got %v, want %v", out, in)
 	}
 }

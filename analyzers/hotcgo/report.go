@@ -91,12 +91,9 @@ func (a *checker) reportSpawns() {
 				related = append(related, analysis.RelatedInformation{Pos: r.pos, Message: r.callNote(a.pass.Pkg)})
 			}
 			a.pass.Report(analysis.Diagnostic{
-				Pos: site.Node.Pos(),
-				End: spawnEnd(site),
-				Message: "goroutine started per item by " + apiName(site) + " calls " + r.what(a.pass.Pkg) +
-					": each goroutine blocked in C occupies an OS thread, so the process's threads grow with the input; " +
-					"bound the goroutines (a semaphore of runtime.GOMAXPROCS(0)) or batch the items into one C call (" +
-					costs.CgoThreads.Summary + ")",
+				Pos:     site.Node.Pos(),
+				End:     spawnEnd(site),
+				Message: spawnMessage(apiName(site), r.what(a.pass.Pkg), r.scalar && !r.deep),
 				URL:     costs.CgoThreads.URL,
 				Related: related,
 			})
@@ -142,7 +139,8 @@ func (a *checker) goroutineReach(site spawn.Site) (reachInfo, ast.Node, bool) {
 	if s := a.decls[callee]; s != nil {
 		body = s.decl.Body
 	}
-	r, ok := a.funcReach(callee)
+	// The spawned function is the goroutine's own code: a C call anywhere in it counts.
+	r, ok := a.ownReach(callee)
 	if !ok {
 		return reachInfo{}, body, false
 	}
@@ -150,7 +148,7 @@ func (a *checker) goroutineReach(site spawn.Site) (reachInfo, ast.Node, bool) {
 	if site.Kind == spawn.GoStmt {
 		pos = site.Call.Pos()
 	}
-	return reachInfo{c: r.c, via: callee, pos: pos}, body, true
+	return reachInfo{c: r.c, via: callee, pos: pos, deep: r.deep, scalar: r.scalar}, body, true
 }
 
 // enclosingLoop returns the innermost for or range statement whose body holds the top of stack
@@ -211,7 +209,11 @@ func (a *checker) reportLoops() {
 				// channel is usually a control loop (timeouts, signals), paced by its sender.
 				return true
 			}
-			if r, ok := a.nodeReach(parts...); ok && !a.callsItemMethod(loop, parts) {
+			// Only a crossing that could be batched is worth a finding here: the C call takes
+			// C scalars (the item converted, one call each) and is short, unconditional reach.
+			// A buffer or a signature per item has no batch form; one goroutine's loop grows
+			// no threads either, so nothing is reported.
+			if r, ok := a.nodeReach(parts...); ok && r.scalar && !r.deep && !a.callsItemMethod(loop, parts) {
 				found = append(found, finding{loop, r, g.site})
 			}
 			return true
@@ -241,11 +243,9 @@ func (a *checker) reportLoops() {
 			what += "," // "calls F, which calls C.f, on every iteration"
 		}
 		a.pass.Report(analysis.Diagnostic{
-			Pos: f.loop.Pos(),
-			End: loopHeadEnd(f.loop),
-			Message: "loop in a goroutine calls " + what + " on every iteration: " +
-				"each iteration crosses from Go into C and back; batch the items into one C call per batch (" +
-				costs.CgoCrossing.Summary + ")",
+			Pos:     f.loop.Pos(),
+			End:     loopHeadEnd(f.loop),
+			Message: loopMessage(what),
 			URL:     costs.CgoCrossing.URL,
 			Related: related,
 		})
@@ -332,4 +332,23 @@ func loopHeadEnd(loop ast.Stmt) token.Pos {
 		return l.Body.Lbrace + 1
 	}
 	return loop.End()
+}
+
+// The messages, built in one place. Pattern 1 is about threads; the advice to batch is added only
+// where a batch is possible in principle (batch: the C call takes only C scalars).
+func spawnMessage(api, what string, batch bool) string {
+	fix := "bound the goroutines (a semaphore of runtime.GOMAXPROCS(0))"
+	if batch {
+		fix += " or batch the items into one C call"
+	}
+	return "goroutine started per item by " + api + " calls " + what +
+		": each goroutine blocked in C occupies an OS thread, so the process's threads grow with the input; " +
+		fix + " (" + costs.CgoThreads.Summary + ")"
+}
+
+// loopMessage is pattern 2's message; pattern 2 is reported only where a batch is possible.
+func loopMessage(what string) string {
+	return "loop in a goroutine calls " + what + " on every iteration: " +
+		"each iteration crosses from Go into C and back; convert the items to C scalars in the loop and batch them into one C call per batch (" +
+		costs.CgoCrossing.Summary + ")"
 }

@@ -42,7 +42,7 @@ func TestUsesCgo(t *testing.T) {
 		Dir: testdata,
 		Env: append(os.Environ(), "GOPATH="+testdata, "GO111MODULE=off", "GOWORK=off", "CGO_ENABLED=1"),
 	}
-	pkgs, err := packages.Load(cfg, "a", "codec", "app", "typeparams", "odd", "cgooff/app")
+	pkgs, err := packages.Load(cfg, "a", "codec", "app", "typeparams", "odd", "chains", "cgooff/app")
 	if err != nil {
 		t.Fatal(err)
 	}

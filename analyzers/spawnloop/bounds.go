@@ -643,3 +643,374 @@ func (c *checker) registered(body *ast.BlockStmt, ev *event) bool {
 	}
 	return false
 }
+
+// counterKey identifies an in-flight counter: a variable or field, or the length of one.
+type counterKey struct {
+	obj   types.Object
+	isLen bool
+}
+
+// counterOf returns the counter an operand of a comparison reads: n, s.inflight,
+// atomic.LoadInt32(&s.n), s.n.Load(), len(s.running).
+func counterOf(info *types.Info, e ast.Expr) (counterKey, bool) {
+	e = ast.Unparen(e)
+	switch x := e.(type) {
+	case *ast.Ident, *ast.SelectorExpr:
+		if obj := chanObject(info, x); obj != nil {
+			if _, ok := obj.(*types.Var); ok {
+				return counterKey{obj: obj}, true
+			}
+		}
+	case *ast.CallExpr:
+		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok && id.Name == "len" && len(x.Args) == 1 {
+			if obj := chanObject(info, x.Args[0]); obj != nil {
+				return counterKey{obj: obj, isLen: true}, true
+			}
+			return counterKey{}, false
+		}
+		if f, ok := apis.CalledFunc(info, x); ok && f.Pkg == "sync/atomic" && strings.HasPrefix(f.Name, "Load") && len(x.Args) == 1 {
+			if u, ok := ast.Unparen(x.Args[0]).(*ast.UnaryExpr); ok && u.Op == token.AND {
+				return counterOf(info, u.X)
+			}
+		}
+		if sel, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Load" && len(x.Args) == 0 {
+			return counterOf(info, sel.X)
+		}
+	}
+	return counterKey{}, false
+}
+
+// counterGuard reports whether the spawn is guarded by an in-flight counter compared against a
+// maximum: a condition (of an if or for before the spawn in the iteration, or of an if around it)
+// compares a counter with <, <=, >, >= or ==, and the code changes that counter (n++, n--,
+// atomic.AddInt32(&n, 1), n.Add(-1), s.running[k] = ..., delete(s.running, k)) in this function or,
+// for a field, anywhere in the package. `if inflight >= max { wait }`, `if workers < maxWorkers
+// { workers++; go worker() }`.
+func (c *checker) counterGuard(body *ast.BlockStmt, ev *event, stack []ast.Node, fnIdx, loopIdx int) bool {
+	info := c.pass.TypesInfo
+	pos := ev.node.Pos()
+	compared := map[counterKey]bool{}
+	added := false
+	collect := func(cond ast.Expr) {
+		if cond == nil {
+			return
+		}
+		ast.Inspect(cond, func(n ast.Node) bool {
+			b, ok := n.(*ast.BinaryExpr)
+			if !ok {
+				return true
+			}
+			switch b.Op {
+			case token.LSS, token.LEQ, token.GTR, token.GEQ, token.EQL:
+			default:
+				return true
+			}
+			for _, pair := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+				if smallConst(info, pair[1]) {
+					continue
+				}
+				if k, ok := counterOf(info, pair[0]); ok {
+					compared[k] = true
+				}
+				if d := c.singleDef(pair[0], stack); d != nil {
+					if k, ok := counterOf(info, d); ok {
+						compared[k] = true // n := h.workers.Load(); if n < h.maxWorkers
+					}
+				}
+				if isAddCall(info, pair[0]) || c.definedByAdd(pair[0], stack) {
+					added = true // if n := atomic.AddInt32(&s.active, 1); n > max { ... }
+				}
+			}
+			return true
+		})
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil || n.Pos() >= pos {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			collect(n.Cond)
+		case *ast.ForStmt:
+			collect(n.Cond)
+		case *ast.SwitchStmt:
+			for _, cl := range n.Body.List {
+				for _, e := range cl.(*ast.CaseClause).List {
+					collect(e)
+				}
+			}
+		}
+		return true
+	})
+	for i := loopIdx + 1; i < len(stack); i++ {
+		if is, ok := stack[i].(*ast.IfStmt); ok {
+			collect(is.Cond)
+		}
+	}
+	if added {
+		return true
+	}
+	if len(compared) == 0 {
+		return false
+	}
+	scopes := []ast.Node{stack[fnIdx]}
+	for k := range compared {
+		if v, ok := k.obj.(*types.Var); ok && v.IsField() {
+			scopes = nil
+			for _, f := range c.pass.Files {
+				scopes = append(scopes, f)
+			}
+			break
+		}
+	}
+	for _, sc := range scopes {
+		if c.modifiesCounter(sc, compared) {
+			return true
+		}
+	}
+	return false
+}
+
+func smallConst(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[e]
+	if !ok || tv.Value == nil {
+		return false
+	}
+	n, exact := constant.Int64Val(constant.ToInt(tv.Value))
+	return exact && n <= 1 && n >= -1
+}
+
+// modifiesCounter reports whether root changes one of the counters.
+func (c *checker) modifiesCounter(root ast.Node, counters map[counterKey]bool) bool {
+	info := c.pass.TypesInfo
+	is := func(e ast.Expr, isLen bool) bool {
+		e = ast.Unparen(e)
+		if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			e = ast.Unparen(u.X)
+		}
+		obj := chanObject(info, e)
+		return obj != nil && counters[counterKey{obj: obj, isLen: isLen}]
+	}
+	found := false
+	ast.Inspect(root, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.IncDecStmt:
+			found = is(n.X, false)
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if n.Tok == token.ADD_ASSIGN || n.Tok == token.SUB_ASSIGN {
+					found = found || is(l, false)
+				}
+				if ix, ok := ast.Unparen(l).(*ast.IndexExpr); ok {
+					found = found || is(ix.X, true)
+				}
+			}
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "delete" && len(n.Args) == 2 {
+				found = is(n.Args[0], true)
+			} else if f, ok := apis.CalledFunc(info, n); ok && f.Pkg == "sync/atomic" && strings.HasPrefix(f.Name, "Add") && len(n.Args) == 2 {
+				found = is(n.Args[0], false)
+			} else if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
+				switch sel.Sel.Name {
+				case "Add", "Inc", "Dec":
+					found = is(sel.X, false)
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// batched reports whether the loop at stack[loopIdx] ranges over a batch (a sub-slice with an
+// upper bound, or a variable defined as one) and the enclosing loop waits for the batch after it:
+// at most one batch of goroutines runs at a time.
+func (c *checker) batched(stack []ast.Node, fnIdx, loopIdx int) bool {
+	rs, ok := stack[loopIdx].(*ast.RangeStmt)
+	if !ok {
+		return false
+	}
+	info := c.pass.TypesInfo
+	batch := isBatch(info, rs.X)
+	if id, ok := ast.Unparen(rs.X).(*ast.Ident); ok && !batch {
+		if v, ok := info.Uses[id].(*types.Var); ok {
+			if body := outerBody(stack); body != nil {
+				if defs, ok := definitions(info, v, body); ok && len(defs) == 1 {
+					batch = isBatch(info, defs[0])
+				}
+			}
+		}
+	}
+	if !batch {
+		return false
+	}
+	for i := loopIdx - 1; i > fnIdx; i-- {
+		if loopBody(stack[i]) != nil && loopBody(stack[i]) == stack[i+1] {
+			return c.waitsAfter(stack, i+1, loopIdx)
+		}
+	}
+	return false
+}
+
+// previousHandled reports whether the iteration, before the spawn, stops or waits for the
+// goroutine the previous iteration started, so that one runs at a time: it calls a cancel function
+// or a Cancel/Stop/Close/Kill/Wait method of a handle the loop body reassigns (cancel(); ctx, cancel
+// = context.WithCancel(ctx); go run(ctx, m)), closes such a channel, or receives from a channel
+// the goroutine sends on or closes (the previous result). A handle kept per key in a map
+// (proc[m.ID].Kill()) is not one: the keys come from the input.
+func (c *checker) previousHandled(body *ast.BlockStmt, ev *event) bool {
+	info := c.pass.TypesInfo
+	pos := ev.node.Pos()
+	assigned := map[types.Object]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok {
+			for _, l := range as.Lhs {
+				if obj := chanObject(info, l); obj != nil {
+					assigned[obj] = true
+				}
+			}
+		}
+		return true
+	})
+	var lit *ast.FuncLit
+	if ev.site != nil {
+		lit = ev.site.Lit()
+	}
+	producedBy := func(e ast.Expr) bool {
+		key := types.ExprString(e)
+		if lit != nil {
+			o := chanOps(lit.Body, key)
+			if o.send || closes(lit.Body, key) {
+				return true
+			}
+		}
+		if ev.site != nil && ev.site.Call != nil {
+			for _, a := range ev.site.Call.Args {
+				if types.ExprString(a) == key {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found || n == nil || n.Pos() >= pos {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			switch fun := ast.Unparen(n.Fun).(type) {
+			case *ast.Ident:
+				if fun.Name == "close" && len(n.Args) == 1 {
+					if obj := chanObject(info, n.Args[0]); obj != nil && assigned[obj] {
+						found = true
+					}
+				} else if v, ok := info.Uses[fun].(*types.Var); ok && assigned[v] {
+					found = true // cancel()
+				}
+			case *ast.SelectorExpr:
+				if obj := chanObject(info, fun); obj != nil && assigned[obj] {
+					if _, isFunc := obj.Type().Underlying().(*types.Signature); isFunc {
+						found = true // s.cancel()
+					}
+				}
+				switch fun.Sel.Name {
+				case "Cancel", "Stop", "Close", "Kill", "Wait", "Abort", "Shutdown":
+					if obj := chanObject(info, fun.X); obj != nil && assigned[obj] {
+						found = true
+					}
+				}
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				if obj := chanObject(info, n.X); obj != nil && (assigned[obj] || producedBy(n.X)) {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// closes reports whether n calls close(key).
+func closes(n ast.Node, key string) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if call, ok := m.(*ast.CallExpr); ok && len(call.Args) == 1 {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && id.Name == "close" && types.ExprString(call.Args[0]) == key {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// isAddCall reports whether e is atomic.AddT(&x, d) or x.Add(d): a counter changed and read at once.
+func isAddCall(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	if f, ok := apis.CalledFunc(info, call); ok {
+		return f.Pkg == "sync/atomic" && strings.HasPrefix(f.Name, "Add")
+	}
+	if m, _, ok := apis.CalledMethod(info, call); ok {
+		return m.Pkg == "sync/atomic" && m.Name == "Add"
+	}
+	return false
+}
+
+// definedByAdd reports whether e is a local variable whose definition is an atomic add.
+func (c *checker) definedByAdd(e ast.Expr, stack []ast.Node) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	body := outerBody(stack)
+	if body == nil {
+		return false
+	}
+	defs, _ := definitions(c.pass.TypesInfo, v, body)
+	for _, d := range defs {
+		if isAddCall(c.pass.TypesInfo, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// singleDef returns the only definition of the local variable e, or nil.
+func (c *checker) singleDef(e ast.Expr, stack []ast.Node) ast.Expr {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || v.IsField() {
+		return nil
+	}
+	body := outerBody(stack)
+	if body == nil {
+		return nil
+	}
+	if defs, ok := definitions(c.pass.TypesInfo, v, body); ok && len(defs) == 1 {
+		if _, isCall := ast.Unparen(defs[0]).(*ast.CallExpr); isCall {
+			return defs[0]
+		}
+	}
+	return nil
+}

@@ -15,56 +15,90 @@
 // or another spawning method of the suite's table (conc pools without WithMaxGoroutines); see
 // internal/spawn.
 //
-// # Unbounded data sources
+// # Input sources
 //
+// spawnloop reports a per-item spawn only when the number of items demonstrably follows input.
 // The innermost enclosing loop of the spawn (loops with a small constant trip count are skipped in
-// favour of the loop around them) is classified by what it iterates over:
+// favour of the loop around them) is classified by where its items come from. These are input
+// (the tables are in tables.go):
 //
-//   - range over a parameter, or a field, index or Get getter of one (req.Items, req.GetItems()), of a
-//     slice or map type: "range over parameter items". Receivers are not parameters: the receiver's
-//     fields are the program's own state.
-//   - range over a local variable filled by a decoder (json.Unmarshal(b, &v), dec.Decode(&v), xml,
-//     gob, yaml, proto): "range over decoded v.Items".
-//   - range over the result of a data-producing call: os.ReadDir, (*os.File).ReadDir/Readdir,
-//     filepath.Glob, fs.ReadDir, strings.Split/Fields, bytes.Split, (*csv.Reader).ReadAll,
-//     (*url.URL).Query. Local variables with one definition are followed to it, and copies
-//     (slices.Clone, slices.Sorted(maps.Keys(m)), conversions) and iterator adapters (maps.Keys,
-//     slices.Values) to their argument.
-//   - range over the result of a listing query: a method named List, List... or ...List whose first
-//     argument is a context.Context (client.ContainerList(ctx, opts).Items, svc.ListObjects(ctx, in)):
-//     "range over listing client.ContainerList". The context marks a call to another process, and
-//     what it lists (containers, pods, objects) is data. A List method without a context (an
-//     in-memory registry) is not followed.
-//   - range over a channel that binds the value (for j := range jobs): "range over channel jobs".
-//   - for sc.Scan() over a bufio.Scanner, for rows.Next() over sql.Rows, for dec.More().
-//   - an endless or conditional loop that receives an item before the spawn (m := <-inbox, or the
-//     spawn inside `case m := <-inbox:` of a select): "receive loop on channel inbox".
-//   - an endless loop that reads one item before the spawn: dec.Decode, http.ReadRequest,
-//     bufio.Reader.ReadString/ReadBytes/ReadLine, textproto ReadLine, csv Read, UDP/packet
-//     ReadFrom: "read loop on dec.Decode".
-//   - a counted loop up to len(x) (for i := 0; i < len(x); i++, for i := range len(x)) is
-//     classified by x.
-//   - a loop whose trip count is a constant larger than max-constant-trips.
+//   - decoded data: a local filled by json/xml/gob/yaml/proto/msgpack/rlp Unmarshal or a Decode
+//     method (json.NewDecoder(r.Body).Decode(&v), and any method with the decoder signature
+//     Decode(v any) error): "range over batch.Items decoded from r.Body".
+//   - listings: os.ReadDir, (*os.File).ReadDir/Readdir/Readdirnames, fs.ReadDir, filepath.Glob and
+//     fs.Glob with a pattern that is not written in the program, go/build Import/ImportDir and the
+//     file lists of go/build and go/packages packages (bp.GoFiles), csv ReadAll, and listing queries:
+//     a method named List, List... or ...List whose first argument is a context.Context
+//     (client.ContainerList(ctx, opts).Items, svc.ListObjects(ctx, in)).
+//   - cursors: for sc.Scan() over a bufio.Scanner, for rows.Next() over sql (pgx, sqlx) rows, for
+//     dec.More(): "loop over lines scanned by sc.Scan".
+//   - read loops: an endless or conditional loop that reads one item before the spawn: dec.Decode,
+//     http.ReadRequest, bufio.Reader ReadString/ReadBytes/ReadLine, textproto ReadLine, csv Read,
+//     io.ReadFull, binary.Read, UDP/packet ReadFrom, websocket ReadMessage/ReadJSON, Recv on a
+//     gRPC stream (a receiver with a RecvMsg method), p2p ReadMsg, kafka/NATS/redis consumers'
+//     read methods, or a function of the package that makes one of these calls (c.readMessage(buf)
+//     reading a frame): "loop reading one item per dec.Decode call".
+//   - messages from a network consumer: channels returned by consumer and subscription APIs
+//     (sarama Messages, amqp Consume, redis PubSub.Channel, minio-go ListObjects), and any channel
+//     (local variable or field) that the package feeds with a send inside a loop over input: "receive
+//     loop on channel c.inbox fed by loop reading one item per c.readMessage call at conn.go:120".
+//   - text of input cut into items: strings/bytes Split, SplitN, SplitAfter, Fields, FieldsFunc of
+//     text read by io.ReadAll or os.ReadFile, a scanned or read line, or a request parameter.
+//     strings.Split(os.Getenv("PEERS"), ",") is configuration and not input.
+//   - request parameters: r.URL.Query(), r.Form, r.PostForm, r.Header, r.Trailer, r.MultipartForm,
+//     r.Cookies() of an *http.Request, and the request message of a unary gRPC handler
+//     (a method (ctx, *Req) (*Resp, error) whose request and reply are protobuf messages).
+//
+// Values are followed to where they come from: local variables to their definitions (through
+// copies such as slices.Clone, slices.Sorted(maps.Keys(m)), conversions, iterator adapters, and
+// appends: a local built by append(v, xs...) of input, or by append(v, x) inside a loop over input,
+// is input); a call to a function of the package to its return statements (cfg := loadSpec(path)
+// returns what it decoded); and the parameter of an unexported function to its call sites in the
+// package: if a caller passes input, the loop is reported and the message names the caller
+// ("range over parameter filenames (ImportFrom passes package files bp.GoFiles at
+// srcimporter.go:112)"). A call site that passes a batch it cut (items[i:j], with an upper bound
+// other than the length) or that runs only under a condition on the argument's length
+// (if len(entries) < max { f(entries) }) does not count.
+//
+// Not input, and silent by default: a parameter of an exported function, a parameter of an
+// unexported function no caller shows to be input, the receiver's fields, package variables and
+// channels nobody in the package is seen to feed from input. Those are the deployment's sets as
+// often as they are data (the cluster's nodes and lock servers, configured targets, server pools,
+// providers, schedulers, a job's templates): their size is not known to follow input. The option
+// report-unknown-sources reports them as earlier versions did (see Flags).
+//
+// A function that spawns per item of its parameter records that in a fact (below): a caller that
+// passes input to it, in another package or to an exported function, is reported at the call
+// ("call to Forward passes events decoded from data as its parameter batch, and Forward starts one
+// goroutine per item of it ...").
 //
 // WRONG:
 //
-//	func (x *Indexer) IndexAll(docs []Document) {
+//	func (x *Indexer) ServeIndex(w http.ResponseWriter, r *http.Request) {
+//		var docs []Document
+//		if err := json.NewDecoder(r.Body).Decode(&docs); err != nil {
+//			return
+//		}
 //		var wg sync.WaitGroup
 //		for _, d := range docs {
-//			wg.Go(func() { x.index(d) }) // one goroutine per document
+//			wg.Go(func() { x.index(r.Context(), d) }) // one goroutine per document the client sent
 //		}
 //		wg.Wait()
 //	}
 //
 // RIGHT:
 //
-//	func (x *Indexer) IndexAll(ctx context.Context, docs []Document) error {
-//		g, ctx := errgroup.WithContext(ctx)
+//	func (x *Indexer) ServeIndex(w http.ResponseWriter, r *http.Request) {
+//		var docs []Document
+//		if err := json.NewDecoder(r.Body).Decode(&docs); err != nil {
+//			return
+//		}
+//		g, ctx := errgroup.WithContext(r.Context())
 //		g.SetLimit(runtime.GOMAXPROCS(0))
 //		for _, d := range docs {
 //			g.Go(func() error { return x.index(ctx, d) })
 //		}
-//		return g.Wait()
+//		_ = g.Wait()
 //	}
 //
 // # Bounded patterns (not reported)
@@ -115,6 +149,26 @@
 //     receive, a select without default, a range over a channel, including in a deferred function
 //     literal. The goroutines then run one iteration at a time.
 //   - A return, panic or break of the loop right after the spawn: the loop starts at most one.
+//   - An in-flight counter compared against a maximum: a condition of an if or for before the
+//     spawn in the iteration, or of an if around the spawn, compares a counter with <, <=, >, >=
+//     or == (not against 0 or 1), and the code changes that counter: n++, n--, n += k,
+//     atomic.AddInt32(&n, 1), n.Add(-1), or for len(m) an insertion or delete; in the function for
+//     locals, anywhere in the package for fields. `if atomic.LoadInt32(&s.inflight) >= s.max {
+//     continue }`, `for s.n >= s.max { cond.Wait() }`, `if p.workers < p.maxWorkers { p.workers++;
+//     go p.worker(item) }`.
+//   - Batches: the loop ranges over a sub-slice with an upper bound (events[i:min(i+64, n)]), or a
+//     variable defined as one, and the enclosing loop waits after it (wg.Wait() per batch). A call
+//     that passes such a batch to a per-item spawner is not a nested fan-out, and a caller that
+//     passes one is not a source of input (see above).
+//   - One at a time: before the spawn, the iteration stops or waits for the goroutine the previous
+//     iteration started: it calls a cancel function or a Cancel, Stop, Close, Kill, Wait, Abort or
+//     Shutdown method of a variable or field the loop body reassigns (cancel(); ctx, cancel =
+//     context.WithCancel(ctx); go watch(ctx, line)), closes such a channel, or receives from such a
+//     channel or from one the goroutine sends on or closes (the previous result). A handle kept per
+//     key in a map (procs[m.ID].Kill()) is not one: the keys come from the input.
+//   - One read loop per connection: a goroutine per accepted connection, or per received value
+//     that carries a connection (a struct with a net.Conn field: a peer), is an accept loop,
+//     governed by report-accept-loops.
 //   - A long-lived goroutine per item: the goroutine runs a function or method named run, loop,
 //     serve, start, listen, listenAndServe or mainLoop (any case of the first letter), a name
 //     starting with serve, or ending in Loop, loop or Forever (for a function literal: any call
@@ -145,13 +199,17 @@
 //     channel the goroutine receives from: a watchdog told to finish). A start-once function
 //     guarded by a flag is therefore not marked, nor one whose goroutine takes a limiter slot
 //     itself (a throttled executor: select { case t.limit <- struct{}{}: ... }).
-//   - spawns per item of p: the function has a reported per-item spawn over its parameter p, or
-//     passes p to a function that spawns per item of its parameter.
+//   - spawns per item of p: the function has an unbounded per-item spawn over its parameter p
+//     (reported or not: the parameter's origin is unknown in the function), or passes p to a
+//     function that spawns per item of its parameter.
 //
-// A call, inside an unbounded loop, to a function that spawns per call is reported at the call
-// ("call to dispatch in range over channel msgs starts one goroutine per item"); a call to a
-// function that spawns per item of a parameter is reported as a nested fan-out (items times
-// sub-items). The callee's own loop is reported in the callee as well.
+// A call, inside a loop over input, to a function that spawns per call is reported at the call
+// ("call to Publish in loop over lines scanned by sc.Scan starts one goroutine per item"); a call
+// to a function that spawns per item of a parameter is reported as a nested fan-out (items times
+// sub-items), unless the argument is a batch the caller cut. Outside such a loop, a call that
+// passes input to an exported or other package's function that spawns per item of that parameter
+// is reported at the call; for an unexported function of the same package the callee's loop is
+// reported instead, naming the call site.
 //
 // # Flags
 //
@@ -162,6 +220,13 @@
 //     commonly run 100 iterations; raise or lower it to taste.
 //   - -spawnloop.include-tests (default false): also analyse _test.go files. Tests fan out on
 //     purpose (stress and race tests), so they are skipped by default.
+//   - -spawnloop.report-unknown-sources (default false): also report loops over data of unknown
+//     origin: parameters (of exported functions, or of unexported ones whose callers do not show
+//     input), fields of parameters, and channels not seen to be fed from input. This is the broad
+//     mode of earlier versions; the name and type rules under "Bounded patterns" (configuration
+//     types, topology names, components) still apply, and so do the bounds. Before this option
+//     existed, the analyzer reported in this mode by default: on four large projects it made 22
+//     findings and none was wanted (analyzers/spawnloop/triage.md).
 //
 // The same names are the golangci-lint settings keys.
 //
@@ -172,20 +237,31 @@
 //
 // # Known limits
 //
+//   - Input is what spawnloop can trace within the package: a parameter of an exported function is
+//     unknown (an HTTP handler's *http.Request and a gRPC handler's request excepted), so per-item
+//     fan-out in a library's exported API is reported only at callers that pass it input and that
+//     are analysed with the library's facts. Data that reaches a loop through a struct field, a
+//     package variable, an interface call, a callback or a function literal's parameter is unknown.
+//   - Configuration decoded from a file is decoded data: fan-out over it is reported unless its
+//     type is named like configuration (...Config, ...Options, see above). A vet or build
+//     protocol's "Config" decoded from a file is therefore silent (go/analysis/unitchecker).
+//   - Command-line arguments (os.Args, flag.Args) are not input: the operator types them.
+//   - The in-flight counter, batch and one-at-a-time rules look at the shape, not at the values:
+//     a counter compared with anything (or a cancel of any reassigned handle) silences the loop.
 //   - A goroutine that acquires its limiter inside its own body bounds the work but not the number
 //     of parked goroutines; spawnloop accepts it.
-//   - Data reaching the loop through a receiver field, a package variable, a local variable built
-//     by append, or a call that is not in the tables is not known to be unbounded (no report): for
-//     example fan-out over a registry of subscribers or connections, over a transformation of a
-//     parameter (groups := groupByName(metrics)), or over a listing call without a context
-//     (informer caches, lister.List(selector)) or not named List (client.getContainers(ctx, node)).
+//   - Data reaching the loop through a receiver field, a package variable, or a call that is not
+//     in the tables is not known to be input (no report): for example fan-out over a registry of
+//     subscribers or connections, over a transformation of a parameter (groups :=
+//     groupByName(metrics)), or over a listing call without a context (informer caches,
+//     lister.List(selector)) or not named List (client.getContainers(ctx, node)).
 //   - The registry rule also silences in-flight deduplication (if _, ok := s.inflight[k]; ok {
 //     continue }; s.inflight[k] = true; go fetch(k)), which is bounded only by the number of
 //     distinct keys. Unexported parameter types hide data passed in such a type.
-//   - Fan-out over a host's hardware (one smartctl per disk found by a scan) is reported: the scan
-//     looks like data to spawnloop.
 //   - A counted loop up to a variable (for i := 0; i < n; i++) is taken to be a worker pool even
 //     when n is an input count.
+//   - Fan-out over a host's hardware or the program's own files found by a listing with a
+//     non-constant pattern is reported: a listing looks like data to spawnloop.
 //   - Spawns inside function literals that are not the loop body (for { f := func() { go g() } })
 //     are not attributed to the loop, and interface method calls carry no facts.
 //   - The limiter must appear in the loop body before the spawn; a limiter acquired in a helper
@@ -206,10 +282,10 @@
 // https://github.com/goroguard/goroguard/blob/main/docs/costs.md#spawnloop-per-item.
 //
 // Cost table (generated by go test ./internal/costs -update):
-// Measured by the suite's cost benchmarks on AMD EPYC, 2 CPUs, GOMAXPROCS=2, go1.26.8 linux/amd64, cgo, load average 0.43; `goroguard-costs -markdown`.
-// Full tables, the spread over 8 runs and the commands: https://github.com/goroguard/goroguard/blob/main/docs/costs.md.
+// Measured by the suite's cost benchmarks on AMD EPYC, 2 CPUs, GOMAXPROCS=2, linux/amd64, cgo; go1.26.8 at load average 0.43 (`goroguard-costs -markdown`); late writes and Go 1.27: go1.26.8 and go1.27.3 interleaved, 5 runs each, load average 2.6–5.5 (`goroguard-costs -json`).
+// Full tables, the spread over 8 runs (5 per Go release side by side) and the commands: https://github.com/goroguard/goroguard/blob/main/docs/costs.md.
 //
-//	spawnloop/per-item  10^5 short tasks, a goroutine each: 10k goroutines at peak, +27 MiB RSS, 1.3x the time of GOMAXPROCS workers
+//	spawnloop/per-item  10^5 short tasks, a goroutine each: 19k goroutines at peak, +50 MiB RSS, 1.1x the time of GOMAXPROCS workers (Go 1.27)
 //	                    BenchmarkSpawnloopPerItem/unbounded
 //	                    BenchmarkSpawnloopPerItem/pool
 //	                    BenchmarkSpawnloopPerItem/setlimit

@@ -7,6 +7,8 @@ import (
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/types/typeutil"
+
 	"github.com/goroguard/goroguard/internal/apis"
 )
 
@@ -14,10 +16,11 @@ import (
 type kind int
 
 const (
-	silent    kind = iota // bounded, or not known to be unbounded: never reported
-	unbounded             // one iteration per item of input the program does not bound
+	silent    kind = iota // bounded, or not a collection of work items: never reported
+	unbounded             // one iteration per item of input: decoded, listed, scanned, received
 	trips                 // a constant number of iterations
 	accept                // an accept loop (reported only with report-accept-loops)
+	unknown               // data of unknown origin (a parameter, a field): only with report-unknown-sources
 )
 
 // source describes what a loop iterates over.
@@ -35,17 +38,20 @@ type source struct {
 func silentSrc() source { return source{kind: silent} }
 
 // classifyLoop classifies the loop at stack[li] for a spawn at node.
-func (c *checker) classifyLoop(stack []ast.Node, li, fnIdx int, node ast.Node) source {
+func (c *checker) classifyLoop(stack []ast.Node, li, fnIdx int, node ast.Node, depth int) source {
+	if depth > 6 {
+		return silentSrc()
+	}
 	switch l := stack[li].(type) {
 	case *ast.RangeStmt:
-		return c.classifyRange(l, stack, fnIdx)
+		return c.classifyRange(l, stack, fnIdx, depth)
 	case *ast.ForStmt:
-		return c.classifyFor(l, stack, li, fnIdx, node)
+		return c.classifyFor(l, stack, li, fnIdx, node, depth)
 	}
 	return silentSrc()
 }
 
-func (c *checker) classifyRange(rs *ast.RangeStmt, stack []ast.Node, fnIdx int) source {
+func (c *checker) classifyRange(rs *ast.RangeStmt, stack []ast.Node, fnIdx, depth int) source {
 	info := c.pass.TypesInfo
 	t := info.TypeOf(rs.X)
 	if t == nil {
@@ -55,7 +61,7 @@ func (c *checker) classifyRange(rs *ast.RangeStmt, stack []ast.Node, fnIdx int) 
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		if u.Info()&types.IsInteger != 0 {
-			return c.classifyCount(rs.X, stack, fnIdx, "range over ")
+			return c.classifyCount(rs.X, stack, fnIdx, "range over ", depth)
 		}
 		return silentSrc()
 	case *types.Chan:
@@ -67,7 +73,7 @@ func (c *checker) classifyRange(rs *ast.RangeStmt, stack []ast.Node, fnIdx int) 
 		if isConn(u.Elem()) {
 			return source{kind: accept, desc: "accept loop on channel " + short(rs.X)}
 		}
-		return source{kind: unbounded, desc: "range over channel " + short(rs.X)}
+		return c.prefixed(c.classifyChan(rs.X, stack, fnIdx, depth), "range over ")
 	case *types.Array:
 		return source{kind: trips, trips: u.Len()}
 	case *types.Pointer:
@@ -100,18 +106,18 @@ func (c *checker) classifyRange(rs *ast.RangeStmt, stack []ast.Node, fnIdx int) 
 		if isComponent(elem) {
 			return silentSrc()
 		}
-		return c.prefixed(c.classifyData(call.Args[0], stack, fnIdx, 0), "range over ")
+		return c.prefixed(c.classifyData(call.Args[0], stack, fnIdx, depth), "range over ")
 	default:
 		return silentSrc()
 	}
 	if isComponent(elem) {
 		return silentSrc() // start-up fan-out over the program's own components
 	}
-	return c.prefixed(c.classifyData(rs.X, stack, fnIdx, 0), "range over ")
+	return c.prefixed(c.classifyData(rs.X, stack, fnIdx, depth), "range over ")
 }
 
 func (c *checker) prefixed(s source, prefix string) source {
-	if s.kind == unbounded {
+	if s.kind == unbounded || s.kind == unknown {
 		s.desc = prefix + s.desc
 	}
 	return s
@@ -135,7 +141,7 @@ func isAdapter(info *types.Info, call *ast.CallExpr) bool {
 }
 
 // classifyCount classifies a loop bounded by the integer expression e.
-func (c *checker) classifyCount(e ast.Expr, stack []ast.Node, fnIdx int, prefix string) source {
+func (c *checker) classifyCount(e ast.Expr, stack []ast.Node, fnIdx int, prefix string, depth int) source {
 	info := c.pass.TypesInfo
 	e = ast.Unparen(e)
 	if tv, ok := info.Types[e]; ok && tv.Value != nil {
@@ -170,7 +176,7 @@ func (c *checker) classifyCount(e ast.Expr, stack []ast.Node, fnIdx int, prefix 
 			default:
 				return silentSrc()
 			}
-			return c.prefixed(c.classifyData(call.Args[0], stack, fnIdx, 0), prefix)
+			return c.prefixed(c.classifyData(call.Args[0], stack, fnIdx, depth), prefix)
 		}
 	}
 	return silentSrc() // runtime.GOMAXPROCS(0), runtime.NumCPU() and other counts
@@ -180,10 +186,16 @@ func (c *checker) classifyCount(e ast.Expr, stack []ast.Node, fnIdx int, prefix 
 // result of a data-producing call, a fixed literal, or unknown (silent).
 func (c *checker) classifyData(e ast.Expr, stack []ast.Node, fnIdx, depth int) source {
 	info := c.pass.TypesInfo
-	if depth > 4 {
+	if depth > 6 {
 		return silentSrc()
 	}
 	e = ast.Unparen(e)
+	if d, ok := inputField(info, e); ok {
+		return source{kind: unbounded, desc: d}
+	}
+	if d, ok := requestField(info, e); ok {
+		return source{kind: unbounded, desc: d}
+	}
 	switch x := e.(type) {
 	case *ast.CompositeLit:
 		return source{kind: trips, trips: int64(len(x.Elts))}
@@ -193,7 +205,16 @@ func (c *checker) classifyData(e ast.Expr, stack []ast.Node, fnIdx, depth int) s
 		}
 		if f, ok := apis.CalledFunc(info, x); ok {
 			if d, ok := dataFuncs[f]; ok {
+				if d == "glob" && len(x.Args) > 0 && ownPattern(info, x.Args[len(x.Args)-1]) {
+					return silentSrc() // the program's own file names (leftover temporary files)
+				}
 				return source{kind: unbounded, desc: d + " " + short(x)}
+			}
+			if i, ok := splitFuncs[f]; ok && i < len(x.Args) {
+				if d, ok := c.classifyText(x.Args[i], stack, fnIdx, depth+1); ok {
+					return source{kind: unbounded, desc: "split of " + d}
+				}
+				return silentSrc()
 			}
 			for _, cp := range copiers {
 				if f == cp && len(x.Args) >= 1 {
@@ -205,9 +226,17 @@ func (c *checker) classifyData(e ast.Expr, stack []ast.Node, fnIdx, depth int) s
 			if d, ok := dataMethods[m]; ok {
 				return source{kind: unbounded, desc: d + " " + short(x)}
 			}
+			if d, ok := chanMethods[m]; ok {
+				return source{kind: unbounded, desc: d + " " + short(x)}
+			}
 		}
 		if isListQuery(info, x) {
 			return source{kind: unbounded, desc: "listing " + short(x.Fun)}
+		}
+		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok && fn.Pkg() == c.pass.Pkg {
+			if d, ok := c.resultInput(fn, depth+1); ok {
+				return source{kind: unbounded, desc: d}
+			}
 		}
 	case *ast.Ident:
 		return c.classifyVar(x, x, stack, fnIdx, depth)
@@ -227,6 +256,9 @@ func (c *checker) classifyVar(id *ast.Ident, e ast.Expr, stack []ast.Node, fnIdx
 		return silentSrc() // package-level tables are the program's own
 	}
 	if owner, idx, variadic := paramOf(info, v, stack); owner >= 0 {
+		if d, ok := c.inputParam(v, e, stack[owner]); ok {
+			return source{kind: unbounded, desc: d}
+		}
 		if variadic {
 			// f(a, b, c): variadic arguments are usually listed by the caller.
 			return silentSrc()
@@ -244,22 +276,42 @@ func (c *checker) classifyVar(id *ast.Ident, e ast.Expr, stack []ast.Node, fnIdx
 		if e != id {
 			desc = "parameter field " + short(e)
 		}
-		return source{kind: unbounded, desc: desc, param: idx, paramName: id.Name, owner: owner}
+		s := source{kind: unknown, desc: desc, param: idx, paramName: id.Name, owner: owner}
+		// An unexported function's callers are all in this package: one of them may show that
+		// the argument is input. An exported function's parameters stay unknown.
+		if decl, ok := stack[owner].(*ast.FuncDecl); ok && !decl.Name.IsExported() {
+			if d, ok := c.fromCallers(decl, idx, depth+1); ok {
+				s.kind = unbounded
+				s.desc += " (" + d + ")"
+			}
+		}
+		return s
 	}
 	body := outerBody(stack)
 	if body == nil {
 		return silentSrc()
 	}
-	if isDecoded(info, v, body) {
-		return source{kind: unbounded, desc: "decoded " + short(e)}
+	if isConfigType(v.Type()) || (e != id && topologyName(e)) {
+		// Configuration decoded from a file, or the cluster's members listed in it: the
+		// deployment's sets, not input (extra silencing by name, as for parameters).
+		return silentSrc()
+	}
+	if d, ok := c.isDecoded(v, body); ok {
+		return source{kind: unbounded, desc: short(e) + " " + d}
 	}
 	defs, ok := definitions(info, v, body)
-	if !ok || len(defs) != 1 {
+	if !ok {
+		return silentSrc()
+	}
+	if len(defs) != 1 || isAppend(info, defs[0]) {
+		if d, ok := c.appendedInput(v, defs, stack, fnIdx, depth); ok {
+			return source{kind: unbounded, desc: short(e) + " (" + d + ")"}
+		}
 		return silentSrc()
 	}
 	s := c.classifyData(defs[0], stack, fnIdx, depth+1)
 	if s.kind == unbounded && e != id && s.param == 0 {
-		s.desc += " (" + short(e) + ")"
+		s.desc = short(e) + " from " + s.desc
 	}
 	return s
 }
@@ -442,9 +494,11 @@ func definitions(info *types.Info, v *types.Var, body *ast.BlockStmt) (defs []as
 }
 
 // isDecoded reports whether the local v (or a field of it) is filled by a decoder in body:
-// json.Unmarshal(data, &v), dec.Decode(&v).
-func isDecoded(info *types.Info, v *types.Var, body *ast.BlockStmt) bool {
+// json.Unmarshal(data, &v), dec.Decode(&v), and says by which call.
+func (c *checker) isDecoded(v *types.Var, body *ast.BlockStmt) (string, bool) {
+	info := c.pass.TypesInfo
 	found := false
+	desc := ""
 	ast.Inspect(body, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if found || !ok {
@@ -458,6 +512,8 @@ func isDecoded(info *types.Info, v *types.Var, body *ast.BlockStmt) bool {
 		} else if m, _, ok := apis.CalledMethod(info, call); ok {
 			if i, ok := decodeMethods[m]; ok {
 				arg = i
+			} else if isDecoderMethod(info, call) {
+				arg = 0
 			}
 		}
 		if arg < 0 || arg >= len(call.Args) {
@@ -469,26 +525,62 @@ func isDecoded(info *types.Info, v *types.Var, body *ast.BlockStmt) bool {
 		}
 		if r := rootIdent(info, a); r != nil && info.Uses[r] == v {
 			found = true
+			desc = "decoded by " + short(call.Fun)
+			if len(call.Args) > 0 && arg != 0 {
+				desc = "decoded from " + short(call.Args[0])
+			} else if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+				if inner, ok := ast.Unparen(sel.X).(*ast.CallExpr); ok && len(inner.Args) > 0 {
+					desc = "decoded from " + short(inner.Args[0])
+				}
+			}
 		}
 		return true
 	})
-	return found
+	return desc, found
+}
+
+func isAppend(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == "append"
+}
+
+// isDecoderMethod recognises a decoder by its method's shape: Decode(v any) error (rlp streams,
+// p2p messages, codec decoders, any type following encoding/json's Decoder).
+func isDecoderMethod(info *types.Info, call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Name() != "Decode" {
+		return false
+	}
+	sig := fn.Type().(*types.Signature)
+	if sig.Recv() == nil || sig.Params().Len() != 1 || sig.Results().Len() != 1 || !isErrorType(sig.Results().At(0).Type()) {
+		return false
+	}
+	it, ok := sig.Params().At(0).Type().Underlying().(*types.Interface)
+	return ok && it.NumMethods() == 0
 }
 
 // classifyFor classifies a three-clause or condition-only for loop.
-func (c *checker) classifyFor(fs *ast.ForStmt, stack []ast.Node, li, fnIdx int, node ast.Node) source {
+func (c *checker) classifyFor(fs *ast.ForStmt, stack []ast.Node, li, fnIdx int, node ast.Node, depth int) source {
 	info := c.pass.TypesInfo
 	// for sc.Scan(), for rows.Next(): a cursor over input of unknown length.
 	if call, ok := ast.Unparen(fs.Cond).(*ast.CallExpr); ok {
 		if m, _, ok := apis.CalledMethod(info, call); ok {
-			if _, ok := cursorMethods[m]; ok {
-				return source{kind: unbounded, desc: short(call.Fun) + " loop"}
+			if d, ok := cursorMethods[m]; ok {
+				return source{kind: unbounded, desc: "loop over " + d + " " + short(call.Fun)}
 			}
 		}
 	}
 	// for i := 0; i < n; i++ and for i := n; i > 0; i--: a counted loop.
 	if bound, init, ok := countedBound(info, fs); ok {
-		s := c.classifyCount(bound, stack, fnIdx, "counted loop over ")
+		s := c.classifyCount(bound, stack, fnIdx, "counted loop over ", depth)
 		if s.kind == trips && init != nil {
 			if tv, ok := info.Types[init]; ok && tv.Value != nil {
 				if n, exact := constant.Int64Val(constant.ToInt(tv.Value)); exact {
@@ -506,7 +598,7 @@ func (c *checker) classifyFor(fs *ast.ForStmt, stack []ast.Node, li, fnIdx int, 
 		}
 		switch comm := cc.Comm.(type) {
 		case *ast.AssignStmt:
-			if s, ok := receiveSource(info, comm); ok {
+			if s, ok := c.receiveSource(comm, stack, fnIdx, depth); ok {
 				return s
 			}
 		case *ast.ExprStmt:
@@ -530,12 +622,12 @@ func (c *checker) classifyFor(fs *ast.ForStmt, stack []ast.Node, li, fnIdx int, 
 					return false
 				}
 			}
-			if result.kind == silent && isRead(info, n) {
-				result = source{kind: unbounded, desc: "read loop on " + short(n.Fun)}
+			if result.kind == silent && (isRead(info, n) || c.readsInput(n, 0)) {
+				result = source{kind: unbounded, desc: "loop reading one item per " + short(n.Fun) + " call"}
 			}
 		case *ast.AssignStmt:
 			if result.kind == silent {
-				if s, ok := receiveSource(info, n); ok {
+				if s, ok := c.receiveSource(n, stack, fnIdx, depth); ok {
 					result = s
 				}
 			}
@@ -545,16 +637,73 @@ func (c *checker) classifyFor(fs *ast.ForStmt, stack []ast.Node, li, fnIdx int, 
 	return result
 }
 
+// readsInput reports whether call is to a function of this package that reads one item of input:
+// its body (outside function literals) makes a read call of the tables, io.ReadFull or
+// binary.Read, or calls such a function in turn (two levels): c.readMessage(buf) reading a frame.
+func (c *checker) readsInput(call *ast.CallExpr, depth int) bool {
+	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	if !ok || depth > 2 {
+		return false
+	}
+	decl := c.declOf(fn)
+	if decl == nil {
+		return false
+	}
+	if v, ok := c.readers[fn]; ok {
+		return v
+	}
+	c.readers[fn] = false
+	found := false
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			found = isRead(c.pass.TypesInfo, n) || c.readsInput(n, depth+1)
+		}
+		return !found
+	})
+	c.readers[fn] = found
+	return found
+}
+
 func isRead(info *types.Info, call *ast.CallExpr) bool {
-	if m, _, ok := apis.CalledMethod(info, call); ok && readMethods[m] {
-		return true
+	if m, recv, ok := apis.CalledMethod(info, call); ok {
+		if readMethods[m] {
+			return true
+		}
+		// Recv on a gRPC stream: the receiver has the stream's RecvMsg method.
+		if m.Name == "Recv" && hasMethod(info.TypeOf(recv), "RecvMsg") {
+			return true
+		}
 	}
 	f, ok := apis.CalledFunc(info, call)
 	return ok && readFuncs[f]
 }
 
-// receiveSource recognises m := <-ch (and m, ok := <-ch) receiving a work item.
-func receiveSource(info *types.Info, as *ast.AssignStmt) (source, bool) {
+func hasMethod(t types.Type, name string) bool {
+	if t == nil {
+		return false
+	}
+	ms := types.NewMethodSet(t)
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && !types.IsInterface(t) {
+		ms = types.NewMethodSet(types.NewPointer(t))
+	}
+	for i := 0; i < ms.Len(); i++ {
+		if ms.At(i).Obj().Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// receiveSource recognises m := <-ch (and m, ok := <-ch) receiving a work item, and classifies
+// the channel.
+func (c *checker) receiveSource(as *ast.AssignStmt, stack []ast.Node, fnIdx, depth int) (source, bool) {
+	info := c.pass.TypesInfo
 	if len(as.Rhs) != 1 || len(as.Lhs) == 0 || isBlank(as.Lhs[0]) {
 		return source{}, false
 	}
@@ -569,7 +718,7 @@ func receiveSource(info *types.Info, as *ast.AssignStmt) (source, bool) {
 	if isConn(ch.Elem()) {
 		return source{kind: accept, desc: "accept loop on channel " + short(u.X)}, true
 	}
-	return source{kind: unbounded, desc: "receive loop on channel " + short(u.X)}, true
+	return c.prefixed(c.classifyChan(u.X, stack, fnIdx, depth), "receive loop on "), true
 }
 
 // countedBound recognises a counted loop and returns the bound and the initial value.

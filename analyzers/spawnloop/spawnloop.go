@@ -34,6 +34,10 @@ type Config struct {
 	MaxConstantTrips int `json:"max-constant-trips"`
 	// IncludeTests analyses _test.go files too.
 	IncludeTests bool `json:"include-tests"`
+	// ReportUnknownSources also reports loops over data of unknown origin: parameters of exported
+	// functions (or of unexported ones no caller shows to be input), fields and channels nobody is
+	// shown to feed from input. This is the broad mode of earlier versions; off by default.
+	ReportUnknownSources bool `json:"report-unknown-sources"`
 }
 
 // DefaultMaxConstantTrips is the default of max-constant-trips.
@@ -50,6 +54,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"loops whose trip count is a constant at most this large are bounded fan-out")
 	fs.BoolVar(&c.IncludeTests, "include-tests", c.IncludeTests,
 		"also analyse _test.go files (tests fan out on purpose)")
+	fs.BoolVar(&c.ReportUnknownSources, "report-unknown-sources", c.ReportUnknownSources,
+		"also report loops over parameters, fields and channels not shown to come from input (the broad mode)")
 }
 
 // Analyzer is spawnloop with the default configuration (Bazel nogo and vet use this variable).
@@ -107,22 +113,35 @@ type checker struct {
 	local  map[*types.Func]*SpawnsFact // facts of this package's functions, computed to a fixed point
 	limits map[types.Object]bool       // cache of groupLimited for fields and package vars
 	loops  map[*types.Func]bool        // cache of eventLoop
+
+	events     []*event    // spawn sites and calls of the package's (and spawning) functions
+	sends      []*sendSite // send statements, for channels fed from input
+	decls      map[*types.Func]*ast.FuncDecl
+	callerMemo map[paramKey]*memoEntry
+	resultMemo map[*types.Func]*memoEntry
+	fedMemo    map[types.Object]*memoEntry
+	readers    map[*types.Func]bool // cache of readsInput
 }
 
 func run(pass *guard.Pass, cfg *Config) (any, error) {
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := &checker{pass: pass, cfg: cfg, local: map[*types.Func]*SpawnsFact{}, limits: map[types.Object]bool{}, loops: map[*types.Func]bool{}}
+	c := &checker{pass: pass, cfg: cfg, local: map[*types.Func]*SpawnsFact{}, limits: map[types.Object]bool{}, loops: map[*types.Func]bool{},
+		callerMemo: map[paramKey]*memoEntry{}, resultMemo: map[*types.Func]*memoEntry{}, fedMemo: map[types.Object]*memoEntry{}, readers: map[*types.Func]bool{}}
 	imported := len(pass.AllObjectFacts()) > 0
 
 	var events []*event
 	spawns := 0
-	insp.WithStack([]ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil)}, func(n ast.Node, push bool, stack []ast.Node) bool {
+	insp.WithStack([]ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil)}, func(n ast.Node, push bool, stack []ast.Node) bool {
 		if !push {
 			return true
 		}
 		pass.At(n.Pos())
 		if !cfg.IncludeTests && strings.HasSuffix(pass.Fset.File(n.Pos()).Name(), "_test.go") {
 			return false
+		}
+		if send, ok := n.(*ast.SendStmt); ok {
+			c.sends = append(c.sends, &sendSite{send: send, stack: append([]ast.Node(nil), stack...)})
+			return true
 		}
 		if s, ok := spawn.At(pass.TypesInfo, n); ok {
 			spawns++
@@ -150,6 +169,7 @@ func run(pass *guard.Pass, cfg *Config) (any, error) {
 	if spawns == 0 && !imported {
 		return nil, nil // nothing in this package starts a goroutine
 	}
+	c.events = events
 
 	// Facts of this package's functions depend on each other: iterate to a fixed point (bounded).
 	for iter := 0; iter < 5; iter++ {
@@ -257,7 +277,10 @@ func (c *checker) eval(ev *event, report bool) bool {
 	}
 
 	if len(loops) == 0 {
-		if report || decl == nil {
+		if report {
+			return c.argReport(ev, fact, stack, fnIdx, report)
+		}
+		if decl == nil {
 			return false
 		}
 		changed := false
@@ -270,7 +293,7 @@ func (c *checker) eval(ev *event, report bool) bool {
 		}
 		// A function that passes its parameter to a per-item spawner spawns per item of it.
 		if fact != nil && fact.Param > 0 && fact.Param-1 < len(ev.call.Args) {
-			if src := c.classifyData(ev.call.Args[fact.Param-1], stack, fnIdx, 0); src.kind == unbounded && src.param > 0 && src.owner == fnIdx {
+			if src := c.classifyData(ev.call.Args[fact.Param-1], stack, fnIdx, 0); (src.kind == unbounded || src.kind == unknown) && src.param > 0 && src.owner == fnIdx {
 				changed = c.addFact(decl, false, src.param, src.paramName) || changed
 			}
 		}
@@ -280,7 +303,7 @@ func (c *checker) eval(ev *event, report bool) bool {
 	var src source
 	var loopIdx int
 	for _, li := range loops {
-		src = c.classifyLoop(stack, li, fnIdx, ev.node)
+		src = c.classifyLoop(stack, li, fnIdx, ev.node, 0)
 		loopIdx = li
 		if src.kind == trips && src.trips <= int64(c.cfg.MaxConstantTrips) {
 			continue // a small constant multiplier: look at the enclosing loop
@@ -290,39 +313,91 @@ func (c *checker) eval(ev *event, report bool) bool {
 	if longLived && src.kind != accept {
 		return false
 	}
+	reportable := false
 	switch src.kind {
 	case unbounded:
+		reportable = true
+	case unknown:
+		reportable = c.cfg.ReportUnknownSources
 	case trips:
 		if src.trips <= int64(c.cfg.MaxConstantTrips) {
-			return false
+			return c.argReport(ev, fact, stack, fnIdx, report)
 		}
 		src.desc = fmt.Sprintf("a loop of %d iterations", src.trips)
+		reportable = true
 	case accept:
 		if !c.cfg.ReportAcceptLoops {
 			return false
 		}
+		reportable = true
 	default:
+		return c.argReport(ev, fact, stack, fnIdx, report)
+	}
+	if c.bounded(ev, stack, fnIdx, loopIdx, stmtIdx) {
 		return false
 	}
-	body := loopBody(stack[loopIdx])
-	if c.limiterBefore(body, ev) || c.waitsAfter(stack, loopIdx+1, stmtIdx) || exitsAfter(stack, loopIdx, stmtIdx) ||
-		c.registered(body, ev) {
-		return false
-	}
-	if ev.site != nil && ev.site.Spawner != nil && ev.site.Spawner.Limit != "" && c.groupLimited(ev.site, stack, fnIdx) {
-		return false
-	}
-	if ev.site == nil && !fact.PerCall && fact.Param == 0 {
-		return false
+	if ev.site == nil && !fact.PerCall && (fact.Param == 0 ||
+		(fact.Param-1 < len(ev.call.Args) && isBatch(c.pass.TypesInfo, ev.call.Args[fact.Param-1]))) {
+		return false // a batch the caller cut: the callee's fan-out is as large as the batch
 	}
 
 	if !report {
-		if decl != nil && src.kind == unbounded && src.param > 0 && src.owner == fnIdx {
+		if decl != nil && (src.kind == unbounded || src.kind == unknown) && src.param > 0 && src.owner == fnIdx {
 			return c.addFact(decl, false, src.param, src.paramName)
 		}
 		return false
 	}
+	if !reportable {
+		return c.argReport(ev, fact, stack, fnIdx, report)
+	}
 	c.report(ev, fact, src, stack[loopIdx])
+	return false
+}
+
+// bounded reports whether something bounds the goroutines the loop at stack[loopIdx] starts at
+// the event: a limiter, a wait, an exit, a registry, a group limit, an in-flight counter, a batch,
+// or one-at-a-time handling of the previous goroutine.
+func (c *checker) bounded(ev *event, stack []ast.Node, fnIdx, loopIdx, stmtIdx int) bool {
+	body := loopBody(stack[loopIdx])
+	if c.limiterBefore(body, ev) || c.waitsAfter(stack, loopIdx+1, stmtIdx) || exitsAfter(stack, loopIdx, stmtIdx) ||
+		c.registered(body, ev) {
+		return true
+	}
+	if ev.site != nil && ev.site.Spawner != nil && ev.site.Spawner.Limit != "" && c.groupLimited(ev.site, stack, fnIdx) {
+		return true
+	}
+	return c.counterGuard(body, ev, stack, fnIdx, loopIdx) || c.batched(stack, fnIdx, loopIdx) ||
+		c.previousHandled(body, ev)
+}
+
+// argReport reports, at a call outside any loop over input, a call that passes input to a
+// function that spawns per item of that parameter: the function is exported or in another package,
+// so its own loop stays silent (its parameter is unknown there) and the problem is reported where
+// the input meets it.
+func (c *checker) argReport(ev *event, fact *SpawnsFact, stack []ast.Node, fnIdx int, report bool) bool {
+	if !report || ev.site != nil || fact == nil || fact.Param == 0 || fact.Param-1 >= len(ev.call.Args) {
+		return false
+	}
+	if ev.callee.Pkg() == c.pass.Pkg && !ev.callee.Exported() {
+		return false // the callee's own loop is reported, with this call site as the source
+	}
+	arg := ev.call.Args[fact.Param-1]
+	if isBatch(c.pass.TypesInfo, arg) {
+		return false
+	}
+	src := c.classifyData(arg, stack, fnIdx, 0)
+	if src.kind != unbounded {
+		return false
+	}
+	msg := fmt.Sprintf("call to %s passes %s as its parameter %s, and %s starts one goroutine per item of it with no bound on how many run at once: %s",
+		ev.callee.Name(), src.desc, fact.Name, ev.callee.Name(), suggestion)
+	c.pass.Report(analysis.Diagnostic{
+		Pos:     ev.node.Pos(),
+		End:     ev.node.End(),
+		Message: msg + " (" + costs.SpawnPerItem.Summary + ")",
+		URL:     costs.SpawnPerItem.URL,
+		Related: []analysis.RelatedInformation{{Pos: arg.Pos(), End: arg.End(), Message: "the items: " + src.desc}},
+	})
 	return false
 }
 

@@ -23,6 +23,8 @@ func TestAnalyzer(t *testing.T) {
 		{"facts across packages", []string{"fanout", "b"}},
 		{"generic code", []string{"typeparams"}},
 		{"odd code", []string{"odd"}},
+		{"input sources", []string{"input"}},
+		{"bounds elsewhere", []string{"bounds"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -39,6 +41,34 @@ func TestConfig(t *testing.T) {
 	cfg.ReportAcceptLoops = true
 	cfg.MaxConstantTrips = 2
 	analysistest.Run(t, analysistest.TestData(), spawnloop.New(cfg), "acceptcfg")
+}
+
+// TestUnknownSources runs the broad mode: parameters, fields and channels of unknown origin are
+// reported (the positives that moved out of package a live in package unknown).
+func TestUnknownSources(t *testing.T) {
+	t.Parallel()
+	cfg := spawnloop.Default()
+	cfg.ReportUnknownSources = true
+	analysistest.Run(t, analysistest.TestData(), spawnloop.New(cfg), "unknown")
+}
+
+// TestUnknownSourcesOffByDefault runs the default configuration over package unknown: every
+// expected finding there must go unmet (the facts stay).
+func TestUnknownSourcesOffByDefault(t *testing.T) {
+	t.Parallel()
+	r := &recorder{}
+	analysistest.Run(r, analysistest.TestData(), spawnloop.New(spawnloop.Default()), "unknown")
+	missing := 0
+	for _, e := range r.errs {
+		if strings.Contains(e, "no diagnostic was reported") {
+			missing++
+		} else {
+			t.Errorf("unexpected complaint: %s", e)
+		}
+	}
+	if missing != 8 {
+		t.Errorf("default config: %d expected findings missing, want 8 (all silenced): %v", missing, r.errs)
+	}
 }
 
 // recorder collects analysistest's complaints instead of failing.
@@ -76,9 +106,10 @@ func TestFlags(t *testing.T) {
 	t.Parallel()
 	a := spawnloop.New(spawnloop.Default())
 	for name, want := range map[string]string{
-		"report-accept-loops": "false",
-		"max-constant-trips":  fmt.Sprint(spawnloop.DefaultMaxConstantTrips),
-		"include-tests":       "false",
+		"report-accept-loops":    "false",
+		"max-constant-trips":     fmt.Sprint(spawnloop.DefaultMaxConstantTrips),
+		"include-tests":          "false",
+		"report-unknown-sources": "false",
 	} {
 		f := a.Flags.Lookup(name)
 		if f == nil {

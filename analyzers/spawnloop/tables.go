@@ -12,80 +12,178 @@ import (
 // calls read one item per loop iteration, which calls acquire a concurrency limit, and which
 // element types are the program's own components rather than data.
 
-// dataFuncs return a slice whose length the input decides (a directory, a glob, a split string).
+// dataFuncs return a slice whose length the input decides: a directory listing, a glob, the files
+// of a package found on disk.
 var dataFuncs = map[apis.Func]string{
 	{Pkg: "os", Name: "ReadDir"}:           "directory listing",
 	{Pkg: "io/ioutil", Name: "ReadDir"}:    "directory listing",
 	{Pkg: "io/fs", Name: "ReadDir"}:        "directory listing",
 	{Pkg: "path/filepath", Name: "Glob"}:   "glob",
 	{Pkg: "io/fs", Name: "Glob"}:           "glob",
-	{Pkg: "strings", Name: "Split"}:        "split string",
-	{Pkg: "strings", Name: "SplitN"}:       "split string",
-	{Pkg: "strings", Name: "Fields"}:       "split string",
-	{Pkg: "bytes", Name: "Split"}:          "split bytes",
-	{Pkg: "bytes", Name: "Fields"}:         "split bytes",
 	{Pkg: "encoding/csv", Name: "ReadAll"}: "csv records",
+	{Pkg: "go/build", Name: "Import"}:      "package files listed by",
+	{Pkg: "go/build", Name: "ImportDir"}:   "package files listed by",
 }
 
-// dataMethods are methods that return an input-sized slice.
+// dataMethods are methods that return an input-sized collection.
 var dataMethods = map[apis.Method]string{
 	{Pkg: "os", Type: "File", Name: "ReadDir"}:             "directory listing",
 	{Pkg: "os", Type: "File", Name: "Readdir"}:             "directory listing",
 	{Pkg: "os", Type: "File", Name: "Readdirnames"}:        "directory listing",
 	{Pkg: "encoding/csv", Type: "Reader", Name: "ReadAll"}: "csv records",
 	{Pkg: "net/url", Type: "URL", Name: "Query"}:           "query parameters",
+	{Pkg: "net/url", Type: "Values", Name: "Get"}:          "query parameter",
 	{Pkg: "net/http", Type: "Request", Name: "Cookies"}:    "request cookies",
+	{Pkg: "go/build", Type: "Context", Name: "Import"}:     "package files listed by",
+	{Pkg: "go/build", Type: "Context", Name: "ImportDir"}:  "package files listed by",
 }
 
-// decoders fill the value their pointer argument points to with input-sized data; the index is the
-// pointer argument.
+// splitFuncs cut a string into items: the result follows input only when the string does (the
+// index is the argument that is cut). strings.Split(os.Getenv("PEERS"), ",") is configuration.
+var splitFuncs = map[apis.Func]int{
+	{Pkg: "strings", Name: "Split"}:      0,
+	{Pkg: "strings", Name: "SplitN"}:     0,
+	{Pkg: "strings", Name: "SplitAfter"}: 0,
+	{Pkg: "strings", Name: "Fields"}:     0,
+	{Pkg: "strings", Name: "FieldsFunc"}: 0,
+	{Pkg: "bytes", Name: "Split"}:        0,
+	{Pkg: "bytes", Name: "SplitN"}:       0,
+	{Pkg: "bytes", Name: "Fields"}:       0,
+}
+
+// textFuncs return input text: what a reader, a file or a request body holds.
+var textFuncs = map[apis.Func]string{
+	{Pkg: "io", Name: "ReadAll"}:         "text read by",
+	{Pkg: "io/ioutil", Name: "ReadAll"}:  "text read by",
+	{Pkg: "os", Name: "ReadFile"}:        "file contents read by",
+	{Pkg: "io/ioutil", Name: "ReadFile"}: "file contents read by",
+}
+
+// textMethods return one piece of input text per call.
+var textMethods = map[apis.Method]string{
+	{Pkg: "bufio", Type: "Scanner", Name: "Text"}:            "line scanned by",
+	{Pkg: "bufio", Type: "Scanner", Name: "Bytes"}:           "line scanned by",
+	{Pkg: "bufio", Type: "Reader", Name: "ReadString"}:       "line read by",
+	{Pkg: "bufio", Type: "Reader", Name: "ReadBytes"}:        "line read by",
+	{Pkg: "net/textproto", Type: "Reader", Name: "ReadLine"}: "line read by",
+}
+
+// transformFuncs return a transformation of the text in the given argument (the same input).
+var transformFuncs = map[apis.Func]int{
+	{Pkg: "strings", Name: "TrimSpace"}: 0, {Pkg: "strings", Name: "Trim"}: 0,
+	{Pkg: "strings", Name: "TrimPrefix"}: 0, {Pkg: "strings", Name: "TrimSuffix"}: 0,
+	{Pkg: "strings", Name: "ToLower"}: 0, {Pkg: "bytes", Name: "TrimSpace"}: 0,
+	{Pkg: "net/url", Name: "QueryUnescape"}: 0, {Pkg: "net/url", Name: "PathUnescape"}: 0,
+}
+
+// requestFields are the fields of *http.Request that hold input-sized collections.
+var requestFields = map[string]bool{
+	"Form": true, "PostForm": true, "Header": true, "Trailer": true, "MultipartForm": true,
+}
+
+// listingFields are struct fields that list what was found on disk (the field's package and name).
+var listingFields = map[apis.Func]string{
+	{Pkg: "go/build", Name: "GoFiles"}:                               "package files",
+	{Pkg: "go/build", Name: "CgoFiles"}:                              "package files",
+	{Pkg: "go/build", Name: "TestGoFiles"}:                           "package files",
+	{Pkg: "go/build", Name: "XTestGoFiles"}:                          "package files",
+	{Pkg: "golang.org/x/tools/go/packages", Name: "GoFiles"}:         "package files",
+	{Pkg: "golang.org/x/tools/go/packages", Name: "CompiledGoFiles"}: "package files",
+	{Pkg: "golang.org/x/tools/go/packages", Name: "OtherFiles"}:      "package files",
+}
+
+// chanMethods return a channel that delivers messages received from another process: a queue
+// consumer, a subscription, an object listing.
+var chanMethods = map[apis.Method]string{
+	{Pkg: "github.com/IBM/sarama", Type: "PartitionConsumer", Name: "Messages"}:             "messages consumed from",
+	{Pkg: "github.com/IBM/sarama", Type: "ConsumerGroupClaim", Name: "Messages"}:            "messages consumed from",
+	{Pkg: "github.com/Shopify/sarama", Type: "PartitionConsumer", Name: "Messages"}:         "messages consumed from",
+	{Pkg: "github.com/Shopify/sarama", Type: "ConsumerGroupClaim", Name: "Messages"}:        "messages consumed from",
+	{Pkg: "github.com/rabbitmq/amqp091-go", Type: "Channel", Name: "Consume"}:               "deliveries consumed from",
+	{Pkg: "github.com/streadway/amqp", Type: "Channel", Name: "Consume"}:                    "deliveries consumed from",
+	{Pkg: "github.com/redis/go-redis/v9", Type: "PubSub", Name: "Channel"}:                  "messages subscribed from",
+	{Pkg: "github.com/go-redis/redis/v8", Type: "PubSub", Name: "Channel"}:                  "messages subscribed from",
+	{Pkg: "github.com/minio/minio-go/v7", Type: "Client", Name: "ListObjects"}:              "objects listed by",
+	{Pkg: "github.com/minio/minio-go/v7", Type: "Client", Name: "ListenBucketNotification"}: "notifications received from",
+}
+
+// chanSubscribeFuncs deliver received messages into the channel argument at the index.
+var chanSubscribeMethods = map[apis.Method]int{
+	{Pkg: "github.com/nats-io/nats.go", Type: "Conn", Name: "ChanSubscribe"}:      1,
+	{Pkg: "github.com/nats-io/nats.go", Type: "Conn", Name: "ChanQueueSubscribe"}: 2,
+}
+
+// decodeFuncs fill the value their pointer argument points to with input-sized data; the index is
+// the pointer argument.
 var decodeFuncs = map[apis.Func]int{
-	{Pkg: "encoding/json", Name: "Unmarshal"}:                    1,
-	{Pkg: "encoding/xml", Name: "Unmarshal"}:                     1,
-	{Pkg: "gopkg.in/yaml.v2", Name: "Unmarshal"}:                 1,
-	{Pkg: "gopkg.in/yaml.v3", Name: "Unmarshal"}:                 1,
-	{Pkg: "sigs.k8s.io/yaml", Name: "Unmarshal"}:                 1,
-	{Pkg: "google.golang.org/protobuf/proto", Name: "Unmarshal"}: 1,
+	{Pkg: "github.com/ethereum/go-ethereum/rlp", Name: "DecodeBytes"}: 1,
+	{Pkg: "github.com/ethereum/go-ethereum/rlp", Name: "Decode"}:      1,
+	{Pkg: "github.com/vmihailenco/msgpack/v5", Name: "Unmarshal"}:     1,
+	{Pkg: "github.com/gogo/protobuf/proto", Name: "Unmarshal"}:        1,
+	{Pkg: "github.com/golang/protobuf/proto", Name: "Unmarshal"}:      1,
+	{Pkg: "github.com/hashicorp/nomad/nomad/structs", Name: "Decode"}: 1,
+	{Pkg: "encoding/json", Name: "Unmarshal"}:                         1,
+	{Pkg: "encoding/xml", Name: "Unmarshal"}:                          1,
+	{Pkg: "gopkg.in/yaml.v2", Name: "Unmarshal"}:                      1,
+	{Pkg: "gopkg.in/yaml.v3", Name: "Unmarshal"}:                      1,
+	{Pkg: "sigs.k8s.io/yaml", Name: "Unmarshal"}:                      1,
+	{Pkg: "google.golang.org/protobuf/proto", Name: "Unmarshal"}:      1,
 }
 
+// decodeMethods are decoders' methods (the index is the pointer argument); besides the table, any
+// method named Decode with the decoder signature Decode(v any) error decodes into v (rlp streams,
+// p2p messages, codec decoders).
 var decodeMethods = map[apis.Method]int{
-	{Pkg: "encoding/json", Type: "Decoder", Name: "Decode"}:    0,
-	{Pkg: "encoding/xml", Type: "Decoder", Name: "Decode"}:     0,
-	{Pkg: "encoding/gob", Type: "Decoder", Name: "Decode"}:     0,
-	{Pkg: "gopkg.in/yaml.v3", Type: "Decoder", Name: "Decode"}: 0,
-	{Pkg: "gopkg.in/yaml.v2", Type: "Decoder", Name: "Decode"}: 0,
+	{Pkg: "github.com/hashicorp/go-msgpack/v2/codec", Type: "Decoder", Name: "Decode"}: 0,
+	{Pkg: "github.com/hashicorp/go-msgpack/codec", Type: "Decoder", Name: "Decode"}:    0,
+	{Pkg: "encoding/json", Type: "Decoder", Name: "Decode"}:                            0,
+	{Pkg: "encoding/xml", Type: "Decoder", Name: "Decode"}:                             0,
+	{Pkg: "encoding/gob", Type: "Decoder", Name: "Decode"}:                             0,
+	{Pkg: "gopkg.in/yaml.v3", Type: "Decoder", Name: "Decode"}:                         0,
+	{Pkg: "gopkg.in/yaml.v2", Type: "Decoder", Name: "Decode"}:                         0,
 }
 
 // cursorMethods, used as a for condition, advance over input of unknown length one item at a time.
 var cursorMethods = map[apis.Method]string{
-	{Pkg: "bufio", Type: "Scanner", Name: "Scan"}:         "Scan",
-	{Pkg: "database/sql", Type: "Rows", Name: "Next"}:     "Next",
-	{Pkg: "encoding/json", Type: "Decoder", Name: "More"}: "More",
+	{Pkg: "bufio", Type: "Scanner", Name: "Scan"}:                "lines scanned by",
+	{Pkg: "database/sql", Type: "Rows", Name: "Next"}:            "query rows of",
+	{Pkg: "encoding/json", Type: "Decoder", Name: "More"}:        "JSON values decoded by",
+	{Pkg: "github.com/jackc/pgx/v5", Type: "Rows", Name: "Next"}: "query rows of",
+	{Pkg: "github.com/jmoiron/sqlx", Type: "Rows", Name: "Next"}: "query rows of",
 }
 
 // readMethods read one item of input per call; a loop that calls one and then spawns spawns per
 // item read (requests on a connection, packets on a socket, lines of a stream).
 var readMethods = map[apis.Method]bool{
-	{Pkg: "encoding/json", Type: "Decoder", Name: "Decode"}:                  true,
-	{Pkg: "encoding/gob", Type: "Decoder", Name: "Decode"}:                   true,
-	{Pkg: "encoding/xml", Type: "Decoder", Name: "Decode"}:                   true,
-	{Pkg: "encoding/csv", Type: "Reader", Name: "Read"}:                      true,
-	{Pkg: "bufio", Type: "Reader", Name: "ReadString"}:                       true,
-	{Pkg: "bufio", Type: "Reader", Name: "ReadBytes"}:                        true,
-	{Pkg: "bufio", Type: "Reader", Name: "ReadLine"}:                         true,
-	{Pkg: "bufio", Type: "Reader", Name: "ReadSlice"}:                        true,
-	{Pkg: "net/textproto", Type: "Reader", Name: "ReadLine"}:                 true,
-	{Pkg: "net", Type: "PacketConn", Name: "ReadFrom"}:                       true,
-	{Pkg: "net", Type: "UDPConn", Name: "ReadFrom"}:                          true,
-	{Pkg: "net", Type: "UDPConn", Name: "ReadFromUDP"}:                       true,
-	{Pkg: "net", Type: "UDPConn", Name: "ReadFromUDPAddrPort"}:               true,
-	{Pkg: "net", Type: "UDPConn", Name: "ReadMsgUDP"}:                        true,
-	{Pkg: "github.com/gorilla/websocket", Type: "Conn", Name: "ReadMessage"}: true,
-	{Pkg: "github.com/gorilla/websocket", Type: "Conn", Name: "ReadJSON"}:    true,
+	{Pkg: "encoding/json", Type: "Decoder", Name: "Decode"}:                                             true,
+	{Pkg: "encoding/gob", Type: "Decoder", Name: "Decode"}:                                              true,
+	{Pkg: "encoding/xml", Type: "Decoder", Name: "Decode"}:                                              true,
+	{Pkg: "encoding/csv", Type: "Reader", Name: "Read"}:                                                 true,
+	{Pkg: "bufio", Type: "Reader", Name: "ReadString"}:                                                  true,
+	{Pkg: "bufio", Type: "Reader", Name: "ReadBytes"}:                                                   true,
+	{Pkg: "bufio", Type: "Reader", Name: "ReadLine"}:                                                    true,
+	{Pkg: "bufio", Type: "Reader", Name: "ReadSlice"}:                                                   true,
+	{Pkg: "net/textproto", Type: "Reader", Name: "ReadLine"}:                                            true,
+	{Pkg: "net", Type: "PacketConn", Name: "ReadFrom"}:                                                  true,
+	{Pkg: "net", Type: "UDPConn", Name: "ReadFrom"}:                                                     true,
+	{Pkg: "net", Type: "UDPConn", Name: "ReadFromUDP"}:                                                  true,
+	{Pkg: "net", Type: "UDPConn", Name: "ReadFromUDPAddrPort"}:                                          true,
+	{Pkg: "net", Type: "UDPConn", Name: "ReadMsgUDP"}:                                                   true,
+	{Pkg: "github.com/gorilla/websocket", Type: "Conn", Name: "ReadMessage"}:                            true,
+	{Pkg: "github.com/gorilla/websocket", Type: "Conn", Name: "ReadJSON"}:                               true,
+	{Pkg: "golang.org/x/net/websocket", Type: "Codec", Name: "Receive"}:                                 true,
+	{Pkg: "github.com/ethereum/go-ethereum/p2p", Type: "MsgReader", Name: "ReadMsg"}:                    true,
+	{Pkg: "github.com/nats-io/nats.go", Type: "Subscription", Name: "NextMsg"}:                          true,
+	{Pkg: "github.com/segmentio/kafka-go", Type: "Reader", Name: "ReadMessage"}:                         true,
+	{Pkg: "github.com/segmentio/kafka-go", Type: "Reader", Name: "FetchMessage"}:                        true,
+	{Pkg: "github.com/redis/go-redis/v9", Type: "PubSub", Name: "ReceiveMessage"}:                       true,
+	{Pkg: "github.com/confluentinc/confluent-kafka-go/v2/kafka", Type: "Consumer", Name: "ReadMessage"}: true,
 }
 
 var readFuncs = map[apis.Func]bool{
 	{Pkg: "net/http", Name: "ReadRequest"}: true,
+	{Pkg: "io", Name: "ReadFull"}:          true,
+	{Pkg: "encoding/binary", Name: "Read"}: true,
 }
 
 // acceptNames are the method names of listeners: a loop that accepts and spawns is an accept loop,

@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -297,13 +298,9 @@ func summarize(results []MeasureResult) []Summary {
 			}
 			add(f.Key, "%s", s)
 		case costs.LateWrite.Key:
-			lk, ok1 := get2(results, "BenchmarkAsyncwriteLateWrite/leaky")
-			fl, ok2 := get2(results, "BenchmarkAsyncwriteLateWrite/leaky-flushed")
-			if !ok1 || !ok2 {
-				continue
+			if s := lateWriteSummary(results); s != "" {
+				add(f.Key, "%s", s)
 			}
-			add(f.Key, "late writes: %.0f%% delivered, %.0f%% return an error; after a Flush %.0f%% delivered, %.0f%% lost with no error, %.1f%% land in another response",
-				lk.byUnit["late-delivered-%"], lk.byUnit["late-write-errors-%"], fl.byUnit["late-delivered-%"], fl.byUnit["late-lost-%"], fl.byUnit["late-misdirected-%"])
 		case costs.DetachedContext.Key:
 			lk, ok1 := get2(results, "BenchmarkAsyncwriteRequestContext/leaky")
 			fx, ok2 := get2(results, "BenchmarkAsyncwriteRequestContext/fixed")
@@ -345,6 +342,58 @@ func summarize(results []MeasureResult) []Summary {
 		}
 	}
 	return out
+}
+
+// lateWriteSummary describes the late-write measurements load by load: for each shape, the runs
+// that crashed the server at each load and where the late lines went.
+func lateWriteSummary(results []MeasureResult) string {
+	var parts []string
+	for _, sh := range []struct{ prefix, what string }{
+		{"BenchmarkAsyncwriteLateWrite/leaky-load=", "no Flush"},
+		{"BenchmarkAsyncwriteLateWrite/leaky-flushed-load=", "after a Flush"},
+		{"BenchmarkAsyncwriteLateWrite/leaky-flushed-2ms-load=", "after a Flush, 2 ms late"},
+	} {
+		var crashed, loads []string
+		var delivered, lost, misdirected, errs []float64
+		for _, mr := range results {
+			load, ok := strings.CutPrefix(mr.Benchmark, sh.prefix)
+			if !ok || mr.Error != "" {
+				continue
+			}
+			u := mr.byUnit
+			runs := max(u["runs"], 1)
+			crashed = append(crashed, fmt.Sprintf("%.0f/%.0f", u["crashed-runs-%"]*runs/100, runs))
+			loads = append(loads, load)
+			delivered = append(delivered, u["late-delivered-%"])
+			lost = append(lost, u["late-lost-%"])
+			misdirected = append(misdirected, u["late-misdirected-%"])
+			if v, ok := u["late-write-errors-%"]; ok {
+				errs = append(errs, v)
+			}
+		}
+		if len(loads) == 0 {
+			continue
+		}
+		s := fmt.Sprintf("%s: crashed %s runs at %s concurrent requests; %s%% delivered, %s%% lost, %s%% misdirected",
+			sh.what, strings.Join(crashed, ", "), strings.Join(loads, ", "), span(delivered), span(lost), span(misdirected))
+		if len(errs) > 0 {
+			s += fmt.Sprintf(", %s%% of the writes of surviving servers returned an error", span(errs))
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "late writes of 100 B: " + strings.Join(parts, "; ")
+}
+
+// span formats the range of vs, "3.2" or "0.2–13".
+func span(vs []float64) string {
+	lo, hi := slices.Min(vs), slices.Max(vs)
+	if fmtValue(lo) == fmtValue(hi) {
+		return fmtValue(lo)
+	}
+	return fmtValue(lo) + "–" + fmtValue(hi)
 }
 
 // get2 returns the successful result of the named benchmark.

@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite the cost tables in README.md an
 // machineLines say where the figures were measured; they head every copy of the table.
 var machineLines = []string{
 	"Measured by the suite's cost benchmarks on " + costs.Machine + ".",
-	"Full tables, the spread over 8 runs and the commands: " + docURL + ".",
+	"Full tables, the spread over 8 runs (5 per Go release side by side) and the commands: " + docURL + ".",
 }
 
 const docURL = "https://github.com/goroguard/goroguard/blob/main/docs/costs.md"

@@ -39,6 +39,9 @@ type Spec struct {
 	N int `json:"n,omitempty"`
 	// Size is a secondary size: buffer bytes, sleep microseconds, stack bytes, messages.
 	Size int `json:"size,omitempty"`
+	// Conns is the number of client connections sending requests at once (the load), for the
+	// late-write case; 0 means 4.
+	Conns int `json:"conns,omitempty"`
 	// Env holds extra environment variables for the child process, such as GODEBUG settings.
 	Env []string `json:"env,omitempty"`
 }
@@ -49,7 +52,7 @@ const (
 	CaseLeak        = "ctxdone-leak"               // N calls of the leaky or fixed result-channel shape; Size buffer bytes
 	CaseSpawn       = "spawnloop-per-item"         // N short tasks: unbounded, pool or setlimit
 	CaseCgoThreads  = "hotcgo-threads"             // N goroutines blocked in C for Size µs: unbounded, bounded or gosleep
-	CaseLateWrite   = "asyncwrite-late-write"      // N loopback requests writing Size µs after the handler returned
+	CaseLateWrite   = "asyncwrite-late-write"      // N loopback requests from Conns connections writing Size µs after the handler returned; server in the child, client in the parent
 	CaseReqContext  = "asyncwrite-request-context" // N loopback requests doing Size µs of work under a context
 	CaseStartStack  = "claim-starting-stack"       // shape fresh, reused or reused-deep (Size stack bytes used before a GC)
 	CaseChanSenders = "claim-chan-senders"         // N senders, Size messages in all, one receiver
@@ -139,7 +142,7 @@ func RunHere(s Spec) (Result, error) {
 	case CaseCgoThreads:
 		r, err = cgoThreads(s)
 	case CaseLateWrite:
-		r, err = lateWrite(s)
+		r, err = lateWriteServer(s)
 	case CaseReqContext:
 		r, err = requestContext(s)
 	case CaseStartStack:
@@ -177,6 +180,10 @@ func Run(ctx context.Context, s Spec) (r Result, stderr string, err error) {
 	// The -test.* arguments keep a test binary that forgot ServeChild from running its tests again.
 	cmd := exec.CommandContext(ctx, exe, "-test.run=^$", "-test.bench=^$")
 	cmd.Env = append(append(os.Environ(), childEnv+"="+string(raw)), s.Env...)
+	if s.Case == CaseLateWrite {
+		// The server runs in the child and may crash; the client runs here and sees it.
+		return runLateWrite(ctx, cmd, s, start)
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	runErr := cmd.Run()

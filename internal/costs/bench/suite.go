@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -17,8 +18,11 @@ type Sizes struct {
 	CgoBlocked     int   // goroutines blocked in C at once (hotcgo threads)
 	CgoSleepMicros int   // how long each blocks: longer than sysmon's slowest tick (10 ms)
 	CgoShortMicros int   // a shorter block, under sysmon's slowest tick
-	Requests       int   // loopback requests (asyncwrite)
+	Requests       int   // loopback requests (asyncwrite), per run
 	LateMicros     int   // how long after the handler returned the late write comes
+	LateSlowMicros int   // a later late write, as a goroutine doing some work first would make
+	LateLoads      []int // concurrent requests (client connections) the late write is measured at
+	LateRuns       int   // runs per late-write load: each is a fresh server, which a panic can crash
 	WorkMicros     int   // the work a goroutine does under the request context
 	StartStackN    int   // goroutines parked to measure the starting stack
 	DeepStackBytes int   // stack used by the goroutines the adaptive sizing learns from
@@ -39,6 +43,9 @@ var Full = Sizes{
 	CgoShortMicros: 5_000,
 	Requests:       200,
 	LateMicros:     100,
+	LateSlowMicros: 2_000,
+	LateLoads:      []int{1, 4, 50, 200},
+	LateRuns:       20,
 	WorkMicros:     5_000,
 	StartStackN:    10_000,
 	DeepStackBytes: 2_048,
@@ -66,6 +73,9 @@ var Quick = Sizes{
 	CgoShortMicros: 5_000,
 	Requests:       40,
 	LateMicros:     100,
+	LateSlowMicros: 2_000,
+	LateLoads:      []int{4, 50},
+	LateRuns:       1,
 	WorkMicros:     5_000,
 	StartStackN:    2_000,
 	DeepStackBytes: 2_048,
@@ -84,6 +94,9 @@ type Item struct {
 	Spec Spec
 	// Headline lists the metric units a summary shows, most important first.
 	Headline []string
+	// Runs is how many fresh child processes Measure runs and averages (0 or 1: one). The
+	// late-write loads need several: whether a run crashes is itself the measurement.
+	Runs int
 }
 
 // Sub is the sub-benchmark part of Bench, after the function name.
@@ -131,9 +144,16 @@ func Items(z Sizes) []Item {
 	}
 	add("hotcgo/threads", "BenchmarkHotcgoThreads/unbounded-short", Spec{Case: CaseCgoThreads, Shape: ShapeCgoUnbounded, N: z.CgoBlocked, Size: z.CgoShortMicros},
 		"threads-created", "batch-ms", "peak-rss-MiB", "sched-latency-p99-µs")
+	lateHeadline := []string{"crashed-runs-%", "late-delivered-%", "late-lost-%", "late-misdirected-%", "late-write-errors-%", "requests-failed-%", "runs"}
 	for _, sh := range []string{ShapeLeaky, ShapeLeakyFlushed, ShapeFixed} {
-		add("asyncwrite/late-write", "BenchmarkAsyncwriteLateWrite/"+sh, Spec{Case: CaseLateWrite, Shape: sh, N: z.Requests, Size: z.LateMicros},
-			"late-delivered-%", "late-lost-%", "late-misdirected-%", "late-panics-%", "late-write-errors-%")
+		for _, c := range z.LateLoads {
+			add("asyncwrite/late-write", fmt.Sprintf("BenchmarkAsyncwriteLateWrite/%s-load=%d", sh, c), Spec{Case: CaseLateWrite, Shape: sh, N: z.Requests, Size: z.LateMicros, Conns: c}, lateHeadline...)
+			items[len(items)-1].Runs = z.LateRuns
+		}
+	}
+	for _, c := range z.LateLoads {
+		add("asyncwrite/late-write", fmt.Sprintf("BenchmarkAsyncwriteLateWrite/%s-2ms-load=%d", ShapeLeakyFlushed, c), Spec{Case: CaseLateWrite, Shape: ShapeLeakyFlushed, N: z.Requests, Size: z.LateSlowMicros, Conns: c}, lateHeadline...)
+		items[len(items)-1].Runs = z.LateRuns
 	}
 	for _, sh := range []string{ShapeLeaky, ShapeFixed} {
 		add("asyncwrite/request-context", "BenchmarkAsyncwriteRequestContext/"+sh, Spec{Case: CaseReqContext, Shape: sh, N: z.Requests, Size: z.WorkMicros},
@@ -170,6 +190,40 @@ func Measure(it Item) (Result, error) {
 		}
 		return r, nil
 	}
-	r, _, err := Run(context.Background(), it.Spec)
-	return r, err
+	runs := max(it.Runs, 1)
+	if runs == 1 {
+		r, _, err := Run(context.Background(), it.Spec)
+		return r, err
+	}
+	// Several runs: each metric is the mean over the runs that produced it (a crashed server
+	// cannot say what its late writes returned), and "runs" says how many there were.
+	var (
+		out   = Result{Spec: it.Spec}
+		sums  = map[string]float64{}
+		count = map[string]int{}
+	)
+	for i := range runs {
+		r, _, err := Run(context.Background(), it.Spec)
+		if err != nil {
+			return out, fmt.Errorf("run %d of %d: %w", i+1, runs, err)
+		}
+		for _, m := range r.Metrics {
+			if count[m.Unit] == 0 {
+				out.Metrics = append(out.Metrics, Metric{Unit: m.Unit})
+			}
+			sums[m.Unit] += m.Value
+			count[m.Unit]++
+		}
+		for _, n := range r.Notes {
+			if !slices.Contains(out.Notes, n) {
+				out.Notes = append(out.Notes, n)
+			}
+		}
+		out.Elapsed += r.Elapsed
+	}
+	for i, m := range out.Metrics {
+		out.Metrics[i].Value = sums[m.Unit] / float64(count[m.Unit])
+	}
+	out.Add("runs", float64(runs))
+	return out, nil
 }

@@ -1,6 +1,6 @@
 // Package imaging is a small cgo-backed image codec: the pixel work happens in C (the inline
 // preamble stands in for libjpeg or libvips). It shows what hotcgo reports: per-image goroutines
-// that each block in C, and a worker that crosses into C once per pixel row, next to the bounded
+// that each block in C, and a worker that crosses into C once per pixel, next to the bounded
 // and batched versions that it leaves alone.
 package imaging
 
@@ -18,6 +18,9 @@ static int decode(const uint8_t *in, size_t n, uint8_t *out) {
 static void gamma_row(uint8_t *row, size_t n) {
 	for (size_t i = 0; i < n; i++) row[i] = (uint8_t)((row[i] * row[i]) >> 8);
 }
+
+// gamma_px corrects one pixel.
+static uint8_t gamma_px(uint8_t v) { return (uint8_t)((v * v) >> 8); }
 
 // gamma_rows corrects h rows of w pixels in one call: the batched form of gamma_row.
 static void gamma_rows(uint8_t *px, size_t w, size_t h) {
@@ -87,14 +90,13 @@ func DecodeAllBounded(ctx context.Context, blobs []Blob) ([]*Image, error) {
 	return out, g.Wait()
 }
 
-// GammaWorker corrects images received from jobs, crossing into C once per row.
+// GammaWorker corrects images received from jobs, crossing into C once per pixel.
 func GammaWorker(jobs <-chan *Image, done chan<- *Image) {
 	go func() {
 		defer close(done)
 		for img := range jobs {
-			for y := 0; y < img.H; y++ { // hotcgo: one crossing per row
-				row := img.Pix[y*img.W : (y+1)*img.W]
-				C.gamma_row((*C.uint8_t)(unsafe.Pointer(&row[0])), C.size_t(img.W))
+			for i, p := range img.Pix { // hotcgo: one crossing per pixel
+				img.Pix[i] = uint8(C.gamma_px(C.uint8_t(p)))
 			}
 			done <- img
 		}

@@ -72,7 +72,8 @@ func (r *Renderer) ServeBatchBounded(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
-// RenderAll renders the tasks of a batch its caller passes, one goroutine per task. (reported)
+// RenderAll renders the tasks of a batch its caller passes, one goroutine per task. (reported only
+// with -spawnloop.report-unknown-sources: nothing here shows that the tasks come from input)
 func (r *Renderer) RenderAll(ctx context.Context, tasks []Task) {
 	var wg sync.WaitGroup
 	for _, t := range tasks {
@@ -101,7 +102,8 @@ func (r *Renderer) RenderAllBounded(ctx context.Context, tasks []Task) {
 }
 
 // Consume renders every task that arrives on the queue in its own goroutine: a burst on the queue
-// becomes a burst of goroutines. (reported)
+// becomes a burst of goroutines. (reported only with -spawnloop.report-unknown-sources: nothing
+// here shows what feeds the queue)
 func (r *Renderer) Consume(ctx context.Context, queue <-chan Task) {
 	for t := range queue {
 		go func() { _ = r.render(ctx, t) }()

@@ -13,6 +13,8 @@ static long checksum_one(long x) { return x * 2654435761L; }
 import "C"
 
 import (
+	"encoding/gob"
+	"io"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -25,8 +27,12 @@ func sum(b []byte) int64 {
 	return int64(C.checksum((*C.uchar)(unsafe.Pointer(&b[0])), C.long(len(b))))
 }
 
-// ChecksumAll starts one goroutine per block, each blocked in C on its own thread.
-func ChecksumAll(blocks [][]byte) []int64 {
+// ChecksumAll starts one goroutine per block decoded from r, each blocked in C on its own thread.
+func ChecksumAll(r io.Reader) []int64 {
+	var blocks [][]byte
+	if err := gob.NewDecoder(r).Decode(&blocks); err != nil {
+		return nil
+	}
 	out := make([]int64, len(blocks))
 	var wg sync.WaitGroup
 	for i, b := range blocks {

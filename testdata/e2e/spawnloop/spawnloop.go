@@ -4,6 +4,7 @@ package spawnloop
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"runtime"
 	"sync"
@@ -13,8 +14,12 @@ type Item struct{ ID int }
 
 func process(Item) {}
 
-// ProcessAll starts one goroutine per item of its parameter.
-func ProcessAll(items []Item) {
+// ProcessAll starts one goroutine per item decoded from r.
+func ProcessAll(r io.Reader) {
+	var items []Item
+	if err := json.NewDecoder(r).Decode(&items); err != nil {
+		return
+	}
 	var wg sync.WaitGroup
 	for _, it := range items {
 		wg.Add(1)
@@ -41,10 +46,15 @@ func ProcessAllBounded(items []Item) {
 	wg.Wait()
 }
 
-// Consume starts one goroutine per job received.
-func Consume(jobs <-chan Item) {
+// Consume starts one goroutine per job decoded from the stream.
+func Consume(r io.Reader) {
+	dec := json.NewDecoder(r)
 	var wg sync.WaitGroup
-	for j := range jobs {
+	for {
+		var j Item
+		if dec.Decode(&j) != nil {
+			break
+		}
 		wg.Go(func() { process(j) }) // e2e:want spawnloop
 	}
 	wg.Wait()

@@ -70,7 +70,7 @@ func relayCtx(ctx context.Context, conn net.Conn) error {
 }
 
 // readLoopWarn reports an error and keeps reading until EOF: errc is not its last action.
-func readLoopWarn(conn net.Conn, msgs chan<- message, errc chan<- error) { // want readLoopWarn:"chanparams\\(1:sends,2:sends\\)"
+func readLoopWarn(conn net.Conn, msgs chan<- message, errc chan<- error) { // want readLoopWarn:"chanparams\\(1:sends,2:sends\\+erronly\\)"
 	for {
 		m, err := readMessage(conn)
 		if err == io.EOF {

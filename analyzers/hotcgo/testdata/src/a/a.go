@@ -243,23 +243,41 @@ func workers(jobs <-chan Image, results chan<- int) {
 	wg.Wait()
 }
 
-// Pattern 2 in a named worker function with a select over its job channel.
+// Pattern 2 in a named worker function with a select over its job channel: each job is a size,
+// converted to C scalars one call each (batchable).
 type pool struct {
-	jobs chan string
-	quit chan struct{}
-	out  chan int
+	jobs  chan int
+	names chan string
+	quit  chan struct{}
+	out   chan int
 }
+
+func area(n int) int { return int(C.resize(C.int(n), C.int(n))) }
 
 func (p *pool) start(n int) {
 	for i := 0; i < n; i++ {
 		go p.work()
+		go p.workNames()
 	}
 }
 
 func (p *pool) work() {
-	for { // want `loop in a goroutine calls hashName, which calls C.hash, on every iteration`
+	for { // want `loop in a goroutine calls area, which calls C.resize, on every iteration: .*convert the items to C scalars`
 		select {
-		case name := <-p.jobs:
+		case n := <-p.jobs:
+			p.out <- area(n)
+		case <-p.quit:
+			return
+		}
+	}
+}
+
+// Near miss: one string per job, handed to C as a pointer (one hash per name, like one signature
+// per transaction): no batch form, and one goroutine's loop grows no threads, so no finding.
+func (p *pool) workNames() {
+	for {
+		select {
+		case name := <-p.names:
 			p.out <- hashName(name)
 		case <-p.quit:
 			return

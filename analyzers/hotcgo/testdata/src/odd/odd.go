@@ -37,10 +37,21 @@ func fillErrno(bufs [][]byte, errs chan<- error) {
 	}
 }
 
-// A deferred C call with a pointer argument (a nested wrapper) in a per-element loop.
+// A deferred C call with a pointer argument (a nested wrapper) in a goroutine per element: found
+// through both wrappers.
 func deferred(ptrs []*byte) {
+	for _, b := range ptrs {
+		go func() { // want `goroutine started per item by the go statement calls C.touch: .*bound the goroutines \(a semaphore of runtime.GOMAXPROCS\(0\)\) \(`
+			defer C.touch(unsafe.Pointer(b))
+		}()
+	}
+}
+
+// Near miss: the same deferred call in a per-element loop of one goroutine. Each element is its own
+// pointer: no batch form in general, and one goroutine grows no threads.
+func deferredLoop(ptrs []*byte) {
 	go func() {
-		for _, b := range ptrs { // want `loop in a goroutine calls C.touch on every iteration`
+		for _, b := range ptrs {
 			func() {
 				defer C.touch(unsafe.Pointer(b))
 			}()

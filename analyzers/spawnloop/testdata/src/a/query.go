@@ -40,7 +40,7 @@ func (e *engineInput) Gather(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Add(len(containers.Items))
 	for _, c := range containers.Items {
-		go func(c Container) { // want `go statement in range over listing e.client.ContainerList \(containers.Items\) starts one goroutine per item`
+		go func(c Container) { // want `go statement in range over containers.Items from listing e.client.ContainerList starts one goroutine per item`
 			defer wg.Done()
 			e.gatherContainer(c)
 		}(c)

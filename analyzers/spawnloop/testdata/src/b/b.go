@@ -3,7 +3,9 @@ package b
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
+	"os"
 
 	"fanout"
 )
@@ -12,7 +14,7 @@ import (
 func Relay(r io.Reader) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
-		fanout.Publish(fanout.Event{Name: sc.Text()}) // want `call to Publish in sc.Scan loop starts one goroutine per item \(Publish starts a goroutine on every call\)`
+		fanout.Publish(fanout.Event{Name: sc.Text()}) // want `call to Publish in loop over lines scanned by sc.Scan starts one goroutine per item \(Publish starts a goroutine on every call\)`
 	}
 }
 
@@ -24,10 +26,50 @@ func RelaySync(r io.Reader) {
 	}
 }
 
-// RelayBatches forwards each batch received: every batch fans out again.
-func RelayBatches(batches <-chan []fanout.Event) {
+// RelayBatches forwards each batch received from a channel of unknown origin: silent by default.
+func RelayBatches(batches <-chan []fanout.Event) { // want RelayBatches:"spawns per item of batches"
 	for batch := range batches {
-		fanout.Forward(batch) // want `call to Forward in range over channel batches starts one goroutine per item of its parameter batch for every item`
+		fanout.Forward(batch)
+	}
+}
+
+// RelayDecoded decodes batches from a stream and forwards each: every decoded batch fans out
+// again, a nested fan-out over input.
+func RelayDecoded(r io.Reader) {
+	dec := json.NewDecoder(r)
+	for {
+		var batch []fanout.Event
+		if err := dec.Decode(&batch); err != nil {
+			return
+		}
+		fanout.Forward(batch) // want `call to Forward in loop reading one item per dec.Decode call starts one goroutine per item of its parameter batch for every item`
+	}
+}
+
+// ForwardFile passes the events decoded from a file to fanout.Forward, which starts one goroutine
+// per event: reported at the call.
+func ForwardFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var events []fanout.Event
+	if err := json.Unmarshal(data, &events); err != nil {
+		return err
+	}
+	fanout.Forward(events) // want `call to Forward passes events decoded from data as its parameter batch`
+	return nil
+}
+
+// ForwardBatch passes a batch the caller cut (a sub-slice with an upper bound): near miss of
+// ForwardFile.
+func ForwardBatch(data []byte) {
+	var events []fanout.Event
+	if json.Unmarshal(data, &events) != nil {
+		return
+	}
+	for i := 0; i < len(events); i += 64 {
+		fanout.Forward(events[i:min(i+64, len(events))])
 	}
 }
 

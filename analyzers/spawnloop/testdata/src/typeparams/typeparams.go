@@ -2,6 +2,7 @@
 package typeparams
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"sync"
@@ -12,7 +13,7 @@ func ForEach[T any](items []T, f func(T)) { // want ForEach:"spawns per item of 
 	var wg sync.WaitGroup
 	for _, it := range items {
 		wg.Add(1)
-		go func() { // want `go statement in range over parameter items starts one goroutine per item`
+		go func() { // unknown origin: silent by default
 			defer wg.Done()
 			f(it)
 		}()
@@ -23,14 +24,14 @@ func ForEach[T any](items []T, f func(T)) { // want ForEach:"spawns per item of 
 // ForEachKey ranges over an iterator of a parameter map.
 func ForEachKey[K comparable, V any](m map[K]V, f func(K)) { // want ForEachKey:"spawns per item of m"
 	for k := range maps.Keys(m) {
-		go f(k) // want `go statement in range over parameter m starts one goroutine per item`
+		go f(k) // unknown origin: silent by default
 	}
 }
 
 // ForEachSorted ranges over a sorted copy of a parameter.
 func ForEachSorted(m map[string]int) { // want ForEachSorted:"spawns per item of m"
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		go use(k) // want `go statement in range over parameter m starts one goroutine per item`
+		go use(k) // unknown origin: silent by default
 	}
 }
 
@@ -45,11 +46,21 @@ func (s *Set[T]) Each(f func(T)) {
 	}
 }
 
-// Apply calls the generic spawner per item of a channel: nested fan-out through an instantiation.
-func Apply(batches <-chan []int) {
+// Apply calls the generic spawner per item of a channel of unknown origin: silent by default.
+func Apply(batches <-chan []int) { // want Apply:"spawns per item of batches"
 	for b := range batches {
-		ForEach(b, func(int) {}) // want `call to ForEach in range over channel batches starts one goroutine per item of its parameter items`
+		ForEach(b, func(int) {})
 	}
+}
+
+// ApplyDecoded passes decoded input to the generic spawner: reported at the call, through the
+// fact of ForEach (an exported function, whose own loop is silent).
+func ApplyDecoded(data []byte) {
+	var ids []int
+	if json.Unmarshal(data, &ids) != nil {
+		return
+	}
+	ForEach(ids, func(int) {}) // want `call to ForEach passes ids decoded from data as its parameter items, and ForEach starts one goroutine per item of it`
 }
 
 // ApplyConst instantiates the generic spawner in a constant loop: bounded.

@@ -1,0 +1,105 @@
+package orphan
+
+import (
+	"context"
+	"log"
+	"time"
+)
+
+// debouncer coalesces change events: the first change arms the timer, later ones push it back.
+type debouncer struct {
+	timer *time.Timer
+	delay time.Duration
+	reset chan struct{}
+	fire  func()
+}
+
+// loop consumes the timer's value in the first case and does not re-arm it; a reset after that
+// finds Stop() false and waits forever on the empty channel.
+func (d *debouncer) loop(ctx context.Context) {
+	for {
+		select {
+		case <-d.timer.C:
+			d.fire()
+		case <-d.reset:
+			if !d.timer.Stop() {
+				<-d.timer.C // want `this drain of d.timer.C blocks forever after the select case at line \d+ has received the timer's value without re-arming it`
+			}
+			d.timer.Reset(d.delay)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// loopRearmed is fine: the case that receives the value re-arms the timer, so the next Stop stops
+// a running timer.
+func (d *debouncer) loopRearmed(ctx context.Context) {
+	for {
+		select {
+		case <-d.timer.C:
+			d.fire()
+			d.timer.Reset(d.delay)
+		case <-d.reset:
+			if !d.timer.Stop() {
+				<-d.timer.C
+			}
+			d.timer.Reset(d.delay)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// loopNoOtherReceive is fine: nothing else receives from the timer, so Stop() false means its
+// value is still waiting to be drained.
+func (d *debouncer) loopNoOtherReceive(ctx context.Context) {
+	for {
+		select {
+		case <-d.reset:
+			if !d.timer.Stop() {
+				<-d.timer.C
+			}
+			d.timer.Reset(d.delay)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// waitReady is fine: the case that receives the timer's value ends the program (log.Fatal), so
+// the drain never follows it.
+func waitReady(ready func() bool) {
+	timer := time.NewTimer(5 * time.Second)
+	for {
+		if !ready() {
+			select {
+			case <-timer.C:
+				log.Fatal("not ready")
+			default:
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+		}
+		if !timer.Stop() {
+			<-timer.C
+		}
+		break
+	}
+}
+
+// sleepLoop is fine: every iteration makes its own timer, so the case that receives a timer's
+// value and the drain of a timer never meet the same timer.
+func sleepLoop(ctx context.Context, wait func() time.Duration) {
+	for {
+		timer := time.NewTimer(wait())
+		select {
+		case <-ctx.Done():
+			if !timer.Stop() {
+				<-timer.C
+			}
+			return
+		case <-timer.C:
+		}
+	}
+}
