@@ -242,8 +242,13 @@ func (ck *checker) checkSite(fn ast.Node, site spawn.Site, perItem bool) {
 	}
 	// After a Hijack the server no longer owns the connection: the handler's goroutines talk to
 	// the hijacked net.Conn, and a stray use of w is the handler's own business.
-	if found[kindWrite] != nil && !found[kindWrite].framework && hijacks(ck.pass.TypesInfo, body) {
-		found[kindWrite] = nil
+	if hijacks(ck.pass.TypesInfo, body) {
+		if found[kindWrite] != nil && !found[kindWrite].framework {
+			found[kindWrite] = nil
+		}
+		// The handler returns when the connection ends: the request context's cancellation
+		// is then the goroutine's teardown, not work cut short.
+		found[kindCtx] = nil
 	}
 	// A handler that parsed the form before starting the goroutine leaves plain maps behind:
 	// reading them later touches no body.

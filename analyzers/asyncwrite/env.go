@@ -314,13 +314,20 @@ func (e *env) derivesFromRequest(call *ast.CallExpr) bool {
 	return false
 }
 
-// hijacks reports a Hijack call in body: the handler took over the connection.
+// hijacks reports a Hijack call in body, or a websocket upgrade (upgrader.Upgrade(w, r, h),
+// websocket.Accept(w, r, opts)): the handler took over the connection, and its lifetime is the
+// connection's.
 func hijacks(info *types.Info, body *ast.BlockStmt) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok {
-			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Hijack" {
-				found = true
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+				switch sel.Sel.Name {
+				case "Hijack":
+					found = true
+				case "Upgrade", "Accept":
+					found = len(call.Args) >= 2 && apis.IsRequest(info.TypeOf(call.Args[1]))
+				}
 			}
 		}
 		return !found

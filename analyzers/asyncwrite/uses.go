@@ -598,6 +598,11 @@ func (ck *checker) argUsed(e *env, call *ast.CallExpr, i int, want role) bool {
 	}
 	switch want {
 	case roleWriter, roleFramework:
+		if want == roleFramework && pr == roleCtx {
+			// gin.Context passed where a context.Context is wanted: the callee uses it for
+			// values and cancellation, not to write the response.
+			return false
+		}
 		if pr != roleWriter && pr != roleFramework {
 			// io.Writer, any, an interface of the caller: fmt.Fprintf, json.NewEncoder, io.Copy
 			// write through it; nothing says otherwise.

@@ -12,23 +12,25 @@ import (
 
 func TestAnalyzer(t *testing.T) {
 	t.Parallel()
+	// withTests reports in _test.go files too: several packages pin test-code shapes.
+	withTests := ctxdone.Config{IncludeTests: true}
 	tests := []struct {
 		name string
 		cfg  ctxdone.Config
 		pkgs []string
 	}{
-		{"loops ignoring their context", ctxdone.Default(), []string{"loops"}},
-		{"never-closed channels", ctxdone.Default(), []string{"never"}},
-		{"completion signals", ctxdone.Default(), []string{"completion"}},
+		{"loops ignoring their context", withTests, []string{"loops"}},
+		{"never-closed channels", withTests, []string{"never"}},
+		{"completion signals", withTests, []string{"completion"}},
 		{"facts across packages", ctxdone.Default(), []string{"lib", "app"}},
 		{"generics and odd code", ctxdone.Default(), []string{"typeparams"}},
 		{"main and init are process-lifetime by default", ctxdone.Default(), []string{"mainpkg"}},
 		{"include-main reports main and init", ctxdone.Config{IncludeMain: true}, []string{"mainall"}},
-		{"leaks only after the test failed", ctxdone.Default(), []string{"aftertest"}},
-		{"stream decoders that return on EOF or closed", ctxdone.Default(), []string{"decoder"}},
-		{"exclusive sends on errCh or outCh", ctxdone.Default(), []string{"exclusive"}},
-		{"late send on a channel the spawner closed", ctxdone.Default(), []string{"closepanic"}},
-		{"include-tests=false skips _test.go files", ctxdone.Config{IncludeTests: false}, []string{"testsonly"}},
+		{"leaks only after the test failed", withTests, []string{"aftertest"}},
+		{"stream decoders that return on EOF or closed", withTests, []string{"decoder"}},
+		{"exclusive sends on errCh or outCh", withTests, []string{"exclusive"}},
+		{"late send on a channel the spawner closed", withTests, []string{"closepanic"}},
+		{"include-tests is off by default: _test.go files are skipped", ctxdone.Default(), []string{"testsonly"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,8 +56,10 @@ func TestFlags(t *testing.T) {
 	if ctxdone.Analyzer.Flags.Lookup("include-main").Value.String() != "false" {
 		t.Error("setting a flag on one instance changed the shared Analyzer")
 	}
-	if got := ctxdone.Analyzer.Flags.Lookup("include-tests").Value.String(); got != "true" {
-		t.Errorf("include-tests defaults to %s, want true", got)
+	for _, name := range []string{"include-tests", "package-channels"} {
+		if got := ctxdone.Analyzer.Flags.Lookup(name).Value.String(); got != "false" {
+			t.Errorf("%s defaults to %s, want false", name, got)
+		}
 	}
 }
 

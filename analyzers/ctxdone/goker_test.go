@@ -68,7 +68,7 @@ func TestGoKer(t *testing.T) {
 		}
 	}
 	ft := &countingT{}
-	results := analysistest.Run(ft, dir, ctxdone.New(ctxdone.Default()), "goker")
+	results := analysistest.Run(ft, dir, ctxdone.New(ctxdone.Config{PackageChannels: true, IncludeTests: true}), "goker")
 	for _, e := range ft.errs {
 		if !strings.Contains(e, "unexpected diagnostic") && !strings.Contains(e, "unexpected fact") {
 			t.Fatalf("running ctxdone on the GoKer kernels: %s", e)

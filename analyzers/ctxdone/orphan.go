@@ -41,13 +41,7 @@ func (c *checker) checkOrphans() {
 	if len(c.pass.TypeErrors) > 0 || !c.makesChannels() {
 		return
 	}
-	defer func() {
-		// The SSA builder is not ours; a package it cannot build is skipped, not an error.
-		if r := recover(); r != nil {
-			_ = r
-		}
-	}()
-	funcs := c.buildSSA()
+	funcs := c.buildSSAOrNil()
 	if funcs == nil {
 		return
 	}
@@ -89,6 +83,18 @@ func (c *checker) makesChannels() bool {
 		}
 	}
 	return false
+}
+
+// buildSSAOrNil builds the package's SSA. The builder is not ours: a package it cannot build is
+// skipped (nil), so the orphan check stays silent there. A panic in the check itself is not
+// caught here; internal/guard turns it into an error naming the analyzer and position.
+func (c *checker) buildSSAOrNil() (funcs []*ssa.Function) {
+	defer func() {
+		if r := recover(); r != nil {
+			funcs = nil
+		}
+	}()
+	return c.buildSSA()
 }
 
 // buildSSA builds the package's SSA form the way buildssa does, and returns its source functions

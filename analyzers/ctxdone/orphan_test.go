@@ -21,7 +21,7 @@ func TestOrphans(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			analysistest.Run(t, analysistest.TestData(), ctxdone.New(ctxdone.Default()), tt.pkgs...)
+			analysistest.Run(t, analysistest.TestData(), ctxdone.New(ctxdone.Config{PackageChannels: true, IncludeTests: true}), tt.pkgs...)
 		})
 	}
 }
