@@ -166,7 +166,12 @@
 //
 //   - Values copied out of w and r before the goroutine starts (id := r.URL.Query().Get("id"),
 //     h := w.Header().Get("X")) and only the copies used.
-//   - After a Hijack call in the handler: the goroutine talks to the hijacked connection.
+//   - After a Hijack call or a websocket upgrade (upgrader.Upgrade(w, r, h), websocket.Accept(w,
+//     r, opts)) in the handler: the goroutine talks to the connection, and the handler returns
+//     when the connection ends, so the request context's cancellation is the goroutine's
+//     teardown; neither writes nor the request context are reported there.
+//   - A framework context (gin.Context) handed to a callee that takes it as a context.Context:
+//     the callee uses it for values and cancellation, not to write the response.
 //   - Writes to other writers (a buffer, a log, a websocket connection from an upgrader).
 //   - Goroutines started by functions that are not handlers.
 //

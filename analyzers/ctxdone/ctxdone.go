@@ -107,6 +107,8 @@ type checker struct {
 	pending []analysis.Diagnostic
 	// reportedSites are the spawn sites reported so far.
 	reportedSites []*siteInfo
+	// once holds the functions of package main that run at most once per process (lifetime.go).
+	once map[*types.Func]bool
 }
 
 // maxFuncWork bounds the channel checks' work in one function. Each local channel costs a walk of
@@ -213,16 +215,14 @@ func run(pass *guard.Pass, c *Config) (any, error) {
 // skipSpawner reports whether site is a process-lifetime goroutine that the configuration leaves
 // alone: started directly in main.main or in an init function.
 func (c *checker) skipSpawner(si *siteInfo) bool {
-	if c.cfg.IncludeMain || si.decl == nil || si.decl.Recv != nil {
+	if c.cfg.IncludeMain || si.decl == nil {
 		return false
 	}
-	switch si.decl.Name.Name {
-	case "main":
-		return c.pass.Pkg.Name() == "main"
-	case "init":
+	if si.decl.Recv == nil && si.decl.Name.Name == "init" {
 		return true
 	}
-	return false
+	fn, ok := c.info.Defs[si.decl.Name].(*types.Func)
+	return ok && c.runOnce()[fn]
 }
 
 // noteCall records close() targets and signal.Notify channels.

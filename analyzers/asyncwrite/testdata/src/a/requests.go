@@ -229,3 +229,37 @@ func (a *Auditor) fanOutWaited(w http.ResponseWriter, r *http.Request) error { /
 	w.WriteHeader(http.StatusOK)
 	return g.Wait()
 }
+
+// upgrader stands for a websocket upgrader (gorilla's Upgrader.Upgrade(w, r, h)).
+type upgrader struct{}
+
+type wsConn struct{}
+
+func (upgrader) Upgrade(w http.ResponseWriter, r *http.Request, h http.Header) (*wsConn, error) {
+	return &wsConn{}, nil
+}
+
+func (*wsConn) ReadMessage() (int, []byte, error) { return 0, nil, nil }
+
+// tapStream upgrades to a websocket and streams under the request context until the client
+// goes: the handler returns when the connection ends, and the cancellation is the stream's
+// teardown, not work cut short.
+func (a *Auditor) tapStream(w http.ResponseWriter, r *http.Request) {
+	ws, err := upgrader{}.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	go a.Record(r.Context(), Event{Name: "tap"}) // fine: the handler took over the connection
+	for {
+		if _, _, err := ws.ReadMessage(); err != nil {
+			return
+		}
+	}
+}
+
+// tapNoUpgrade is the near miss: the same detached work without an upgrade is cut short when
+// the handler returns.
+func (a *Auditor) tapNoUpgrade(w http.ResponseWriter, r *http.Request) { // want tapNoUpgrade:`uses\(writer=0\)`
+	go a.Record(r.Context(), Event{Name: "tap"}) // want `goroutine passes r.Context\(\) to a.Record but handler tapNoUpgrade can return`
+	w.WriteHeader(http.StatusOK)
+}

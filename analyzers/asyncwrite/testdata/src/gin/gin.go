@@ -66,3 +66,12 @@ func work(ctx context.Context) {
 		http.DefaultClient.Do(req)
 	}
 }
+
+// syncLater hands the framework context on where a context.Context is wanted: the callee uses
+// it for values and cancellation, not to write the response.
+func syncLater(c *gin.Context) { // want syncLater:`uses\(writer=0\)`
+	go syncRepos(c) // fine: syncRepos takes it as a context.Context
+	c.String(http.StatusOK, "ok")
+}
+
+func syncRepos(ctx context.Context) { _ = ctx.Err() }

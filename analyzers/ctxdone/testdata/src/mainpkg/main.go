@@ -24,9 +24,33 @@ func main() {
 		}
 	}()
 	serve(ctx)
+	for i := 0; i < 3; i++ {
+		serveEach(ctx)
+	}
+	handle(ctx)
+	handle(ctx)
 }
 
+// serve is called once, from main: its goroutine lives as long as the process, like main's own.
 func serve(ctx context.Context) {
+	go func() { // fine by default: serve runs once per process (called only from main)
+		for {
+			<-events
+		}
+	}()
+}
+
+// serveEach is the near miss: main calls it in a loop, so its goroutines pile up.
+func serveEach(ctx context.Context) {
+	go func() { // want `goroutine loops forever receiving from events and never observes ctx`
+		for {
+			<-events
+		}
+	}()
+}
+
+// handle is called from two places: each call starts another goroutine.
+func handle(ctx context.Context) {
 	go func() { // want `goroutine loops forever receiving from events and never observes ctx`
 		for {
 			<-events

@@ -1,7 +1,10 @@
 // Package gin is a stub of github.com/gin-gonic/gin for asyncwrite's tests.
 package gin
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 type H map[string]any
 
@@ -16,6 +19,12 @@ func (c *Context) String(code int, f string, a ...any) {}
 func (c *Context) Copy() *Context                      { return &Context{Request: c.Request, Keys: c.Keys} }
 func (c *Context) Param(key string) string             { return "" }
 func (c *Context) GetString(key string) string         { return "" }
+
+// Context implements context.Context, as gin's does.
+func (c *Context) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c *Context) Done() <-chan struct{}       { return nil }
+func (c *Context) Err() error                  { return nil }
+func (c *Context) Value(key any) any           { return nil }
 
 type HandlerFunc func(*Context)
 
