@@ -7,9 +7,11 @@ package plugin_test
 import (
 	"encoding/json"
 	"flag"
+	"go/version"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -208,6 +210,28 @@ func TestGolangci(t *testing.T) {
 		dir := e2e.CopyModule(t)
 		r := runGolangci(t, bin, dir, gclConfig(t, `(?m)^(\s+)report-accept-loops: false$`, "${1}report-accept-loops: true"))
 		r.check(t, "golangci-lint with spawnloop report-accept-loops: true", markers.Want.Plus(markers.Option))
+	})
+
+	// Under a newer Go than the e2e module's (Go 1.27 in .ci/run's second pass), a module written
+	// for that Go: golangci-lint built with it loads the module and the plugin reports as before.
+	t.Run("module at the running Go", func(t *testing.T) {
+		t.Parallel()
+		lang := strings.TrimPrefix(version.Lang(runtime.Version()), "go")
+		dir := e2e.CopyModule(t)
+		gomod := filepath.Join(dir, "go.mod")
+		data, err := os.ReadFile(gomod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		goLine := regexp.MustCompile(`(?m)^go \S+$`)
+		if lang == "" || goLine.FindString(string(data)) == "go "+lang {
+			t.Skipf("the e2e module is already at the running Go (%s)", runtime.Version())
+		}
+		if err := os.WriteFile(gomod, goLine.ReplaceAll(data, []byte("go "+lang)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := runGolangci(t, bin, dir, gclConfig(t))
+		r.check(t, "golangci-lint built with "+runtime.Version()+" on a `go "+lang+"` module", markers.Want)
 	})
 
 	t.Run("disable", func(t *testing.T) {
