@@ -50,9 +50,14 @@ func TestStandaloneText(t *testing.T) {
 	if r.Code != wantCode {
 		t.Fatalf("goroguard ./...: exit %d, want %d\n%s", r.Code, wantCode, r.Output())
 	}
-	// The plain output does not name the analyzer: compare file:line.
-	e2e.CompareLines(t, "goroguard ./...", want, e2e.ParseText(dir, r.Output()))
+	// Every finding names its analyzer ("file:line:col: message [analyzer]"): compare exactly.
+	got := e2e.ParseText(dir, r.Output())
+	e2e.Compare(t, "goroguard ./...", want, got)
 	e2e.CheckCoverage(t, want)
+	// The related information is printed below its finding.
+	if len(e2e.ParseRelated(dir, r.Output())) == 0 {
+		t.Errorf("goroguard ./... printed no related information (\tmessage lines):\n%s", r.Output())
+	}
 }
 
 func TestStandaloneJSON(t *testing.T) {

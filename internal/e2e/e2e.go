@@ -499,21 +499,48 @@ func parsePosn(dir, posn string) (file string, line, col int, ok bool) {
 
 var textRE = regexp.MustCompile(`^(\S.*?\.go):(\d+):(?:(\d+):)? (.*)$`)
 
-// ParseText parses the plain output of the go/analysis drivers and of go vet
-// ("file:line:col: message"); the analyzer is not part of that output and is left empty. Related
-// information, printed as "file:line:col: \tmessage" after its finding, is skipped.
+var analyzerSuffixRE = regexp.MustCompile(` \[([a-z][a-z0-9]*)\]$`)
+
+// ParseText parses the plain output of the standalone goroguard ("file:line:col: message
+// [analyzer]") and of go vet ("file:line:col: message", where the analyzer is not part of the
+// output and is left empty). Related information, printed as "file:line:col: \tmessage" after
+// its finding, is skipped; ParseRelated returns it.
 func ParseText(dir, out string) []Finding {
-	var fs []Finding
+	fs, _ := parseText(dir, out)
+	return fs
+}
+
+// ParseRelated returns the related information of the plain output, each with the analyzer of
+// the finding it belongs to (empty when the output does not name it).
+func ParseRelated(dir, out string) []Finding {
+	_, rel := parseText(dir, out)
+	return rel
+}
+
+func parseText(dir, out string) (fs, related []Finding) {
+	analyzer := ""
 	for _, line := range strings.Split(out, "\n") {
 		m := textRE.FindStringSubmatch(line)
-		if m == nil || strings.HasPrefix(m[4], "\t") {
-			continue // not a finding, or a finding's related information ("posn: \tmessage")
+		if m == nil {
+			continue
 		}
 		n, _ := strconv.Atoi(m[2])
 		c, _ := strconv.Atoi(m[3])
-		fs = append(fs, Finding{Key: Key{File: relFile(dir, m[1]), Line: n}, Col: c, Message: m[4]})
+		f := Finding{Key: Key{File: relFile(dir, m[1]), Line: n}, Col: c, Message: m[4]}
+		if msg, ok := strings.CutPrefix(m[4], "\t"); ok {
+			// a finding's related information ("posn: \tmessage")
+			f.Message, f.Analyzer = msg, analyzer
+			related = append(related, f)
+			continue
+		}
+		analyzer = ""
+		if sub := analyzerSuffixRE.FindStringSubmatch(f.Message); sub != nil && slices.Contains(analyzers.Names(), sub[1]) {
+			analyzer = sub[1]
+			f.Analyzer, f.Message = sub[1], strings.TrimSuffix(f.Message, sub[0])
+		}
+		fs = append(fs, f)
 	}
-	return fs
+	return fs, related
 }
 
 // ParseJSON parses the -json output of the go/analysis drivers and of go vet: a sequence of

@@ -108,6 +108,31 @@ vet: some error
 	}
 }
 
+// TestParseTextAnalyzer: the standalone command's "message [analyzer]" names the analyzer, and
+// related information belongs to the finding above it.
+func TestParseTextAnalyzer(t *testing.T) {
+	t.Parallel()
+	out := `p/p.go:4:2: goroutine leaks [ctxdone]
+/mod/p/p.go:5:3: 	the spawner leaves here
+p/q.go:7:1: a note [not-an-analyzer]
+goroguard: package example.com/e2e/b does not type-check
+`
+	got, rel := ParseText("/mod", out), ParseRelated("/mod", out)
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{"two findings", len(got) == 2},
+		{"analyzer named", len(got) > 0 && got[0].Key == (Key{"p/p.go", 4, "ctxdone"}) && got[0].Message == "goroutine leaks"},
+		{"unknown name kept in the message", len(got) > 1 && got[1].Analyzer == "" && got[1].Message == "a note [not-an-analyzer]"},
+		{"related with its finding's analyzer", len(rel) == 1 && rel[0].Key == (Key{"p/p.go", 5, "ctxdone"}) && rel[0].Message == "the spawner leaves here"},
+	} {
+		if !tc.ok {
+			t.Errorf("%s: ParseText = %+v, ParseRelated = %+v", tc.name, got, rel)
+		}
+	}
+}
+
 func TestParseJSON(t *testing.T) {
 	t.Parallel()
 	out := `# example.com/e2e/p

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestClassifyLoadErr: go list's errors for packages that cannot be loaded, read into a cause, the
+// module at fault and a fix.
+func TestClassifyLoadErr(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name          string
+		pos, err      string
+		cause, module string
+		hint          string // a part of the fix
+	}{
+		{"proxy 403", "graphql/schema/introspection.go:15:2", "graphql/schema/introspection.go:15:2: github.com/x/gqlgen@v1.0.0: reading https://proxy.golang.org/github.com/x/gqlgen/@v/v1.0.0.zip: 403 Forbidden\n\tserver response: This module version is not available.",
+			"module", "github.com/x/gqlgen@v1.0.0", "GOPRIVATE"},
+		{"replace to a missing directory", "u.go:6:2", "u.go:6:2: example.com/gone@v1.0.0: replacement directory ./gone does not exist",
+			"module", "example.com/gone@v1.0.0", "replace directive"},
+		{"proxy off", "u.go:6:2", "u.go:6:2: module lookup disabled by GOPROXY=off", "module", "", "GOPROXY=off"},
+		{"missing go.sum entry", "u.go:6:2", "u.go:6:2: missing go.sum entry for module providing package example.com/gone/lib (imported by example.com/m/u); to add:\n\tgo get example.com/m/u",
+			"module", "", "go mod tidy"},
+		{"embed without files", "web/web.go:26:12", "web/web.go:26:12: pattern all:dist/*: no matching files found", "embed", "", "all:dist/* at web/web.go:26:12 matches no files"},
+		{"embed of an empty directory", "e.go:3:12", "e.go:3:12: pattern d: cannot embed directory d: contains no embeddable files", "embed", "", "fix the //go:embed pattern d"},
+		{"other", "", "no Go files in /tmp/x", "", "", "cannot load"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := classify(&listErr{Pos: tc.pos, Err: tc.err})
+			if e.cause != tc.cause || e.module != tc.module {
+				t.Errorf("cause %q, module %q; want %q, %q", e.cause, e.module, tc.cause, tc.module)
+			}
+			if e.pos != tc.pos || strings.HasPrefix(e.err, tc.pos+":") && tc.pos != "" {
+				t.Errorf("pos %q, err %q: want the position %q apart", e.pos, e.err, tc.pos)
+			}
+			if h := e.hint(); !strings.Contains(h, tc.hint) {
+				t.Errorf("hint %q does not say %q", h, tc.hint)
+			}
+		})
+	}
+}

@@ -1,0 +1,2 @@
+// Package apptest holds only tests.
+package apptest
