@@ -300,7 +300,13 @@ func (d *driver) run() int {
 	exit := 0
 	broken := unloadable
 	var notes []string // errors for SARIF's notifications
+	var silent []string
 	for _, f := range failures {
+		if f.silent {
+			silent = append(silent, f.pkg)
+			exit = 1
+			continue
+		}
 		if !f.typeErrors() {
 			d.printFailure(f)
 			notes = append(notes, strings.TrimSpace(f.pkg+"\n"+f.text))
@@ -308,6 +314,11 @@ func (d *driver) run() int {
 			continue
 		}
 		broken = append(broken, brokenPkg{id: f.pkg, path: basePath(f.pkg), errs: f.lines})
+	}
+	if len(silent) > 0 {
+		note := silentFailures(silent)
+		fmt.Fprint(d.stderr, note)
+		notes = append(notes, strings.TrimSpace(note))
 	}
 	if len(broken) > 0 {
 		exit = 1
@@ -394,7 +405,14 @@ type vetFailure struct {
 	pkg   string
 	lines []string
 	text  string
+	// silent marks "pkg: tool: exit status N": the go command ran the vet tool on a package
+	// (usually a dependency, for its facts) and kept the tool's output to itself.
+	silent bool
 }
+
+// silentExitRE matches the line the go command prints when a vet tool run on a package fails
+// and its output is not shown: "example.com/dep: /path/goroguard: exit status 1".
+var silentExitRE = regexp.MustCompile(`^(\S+): \S+: exit status \d+$`)
 
 var errPosRE = regexp.MustCompile(`^\S+\.go:\d+(:\d+)?: `)
 
@@ -431,6 +449,11 @@ func parseVetErrors(stderr []byte) []vetFailure {
 		case strings.HasPrefix(line, "go: downloading ") || strings.HasPrefix(line, "go: finding ") || strings.HasPrefix(line, "go: extracting "):
 			continue
 		case strings.TrimSpace(line) == "":
+			continue
+		}
+		if m := silentExitRE.FindStringSubmatch(line); m != nil && (cur == nil || cur.pkg == "") {
+			out = append(out, vetFailure{pkg: m[1], silent: true, lines: []string{line}, text: line + "\n"})
+			cur = nil
 			continue
 		}
 		if cur == nil {
@@ -498,4 +521,24 @@ func parsePosn(posn string) (file string, line, col int) {
 		col, _ = strconv.Atoi(parts[1])
 	}
 	return file, line, col
+}
+
+// silentFailures explains, once, the packages go vet could not analyse without saying why: most
+// often a dependency that does not type-check under the module's build list (version skew
+// between two dependencies), and then the packages that import it.
+func silentFailures(pkgs []string) string {
+	slices.Sort(pkgs)
+	pkgs = slices.Compact(pkgs)
+	shown := pkgs
+	if len(shown) > 5 {
+		shown = shown[:5]
+	}
+	more := ""
+	if len(pkgs) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(pkgs)-len(shown))
+	}
+	return fmt.Sprintf("goroguard: go vet could not analyse %d packages and did not say why: %s%s\n"+
+		"\tusually a dependency that does not type-check with the versions in go.mod, and the packages that import it;\n"+
+		"\trun `go build %s` to see the errors (goroguard analysed every other package)\n",
+		len(pkgs), strings.Join(shown, ", "), more, pkgs[0])
 }

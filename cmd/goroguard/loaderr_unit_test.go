@@ -41,3 +41,18 @@ func TestClassifyLoadErr(t *testing.T) {
 		})
 	}
 }
+
+func TestSilentVetFailures(t *testing.T) {
+	t.Parallel()
+	stderr := "example.com/dep/a: /tmp/gg: exit status 1\nexample.com/dep/b: /tmp/gg: exit status 1\n# example.com/app\napp.go:3:2: undefined: x\n"
+	got := parseVetErrors([]byte(stderr))
+	if len(got) != 3 || !got[0].silent || got[0].pkg != "example.com/dep/a" || !got[1].silent || got[2].silent || got[2].pkg != "example.com/app" {
+		t.Fatalf("parseVetErrors = %+v", got)
+	}
+	note := silentFailures([]string{got[1].pkg, got[0].pkg})
+	for _, want := range []string{"could not analyse 2 packages", "example.com/dep/a, example.com/dep/b", "go build example.com/dep/a"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q does not contain %q", note, want)
+		}
+	}
+}
