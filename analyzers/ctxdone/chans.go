@@ -416,6 +416,12 @@ func maxSends(g *cfg.CFG, obj types.Object, info *types.Info) int {
 			}
 		}
 	}
+	return maxPathWeight(g, weight)
+}
+
+// maxPathWeight returns the largest sum of block weights along a path of g from its entry,
+// counting each block of a cycle once (the relaxation stops after len(g.Blocks) rounds).
+func maxPathWeight(g *cfg.CFG, weight map[*cfg.Block]int) int {
 	if len(g.Blocks) == 0 {
 		return 0
 	}

@@ -71,7 +71,6 @@ func (c *checker) exclusiveChans(si *siteInfo, v *types.Var, def *makeDef, su *s
 // maxSendsOn is maxSends for a set of channels: the largest number of plain sends on any of
 // objs along one path through g. Sends are not in loops (checked by the caller).
 func maxSendsOn(g *cfg.CFG, objs map[types.Object]bool, info *types.Info) int {
-	best := 0
 	weight := make(map[*cfg.Block]int, len(g.Blocks))
 	for _, b := range g.Blocks {
 		for _, n := range b.Nodes {
@@ -88,32 +87,7 @@ func maxSendsOn(g *cfg.CFG, objs map[types.Object]bool, info *types.Info) int {
 			})
 		}
 	}
-	if len(g.Blocks) == 0 {
-		return 0
-	}
-	dist := map[*cfg.Block]int{g.Blocks[0]: weight[g.Blocks[0]]}
-	for iter := 0; iter <= len(g.Blocks); iter++ {
-		changed := false
-		for _, b := range g.Blocks {
-			d, ok := dist[b]
-			if !ok {
-				continue
-			}
-			if d > best {
-				best = d
-			}
-			for _, s := range b.Succs {
-				if nd := d + weight[s]; nd > dist[s] || !hasKey(dist, s) {
-					dist[s] = nd
-					changed = true
-				}
-			}
-		}
-		if !changed {
-			break
-		}
-	}
-	return best
+	return maxPathWeight(g, weight)
 }
 
 // mergeSignals returns the union of two channel sets.
