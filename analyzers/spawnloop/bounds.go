@@ -596,13 +596,8 @@ func (c *checker) registered(body *ast.BlockStmt, ev *event) bool {
 		}
 		return types.ExprString(sel), true
 	}
-	ast.Inspect(body, func(n ast.Node) bool {
-		if n == nil || n.Pos() >= pos {
-			return false
-		}
+	inspectBefore(body, pos, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
 		case *ast.AssignStmt:
 			for _, l := range n.Lhs {
 				if ix, ok := ast.Unparen(l).(*ast.IndexExpr); ok {
@@ -724,13 +719,8 @@ func (c *checker) counterGuard(body *ast.BlockStmt, ev *event, stack []ast.Node,
 			return true
 		})
 	}
-	ast.Inspect(body, func(n ast.Node) bool {
-		if n == nil || n.Pos() >= pos {
-			return false
-		}
+	inspectBefore(body, pos, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
 		case *ast.IfStmt:
 			collect(n.Cond)
 		case *ast.ForStmt:
@@ -899,13 +889,11 @@ func (c *checker) previousHandled(body *ast.BlockStmt, ev *event) bool {
 		return false
 	}
 	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		if found || n == nil || n.Pos() >= pos {
+	inspectBefore(body, pos, func(n ast.Node) bool {
+		if found {
 			return false
 		}
 		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
 		case *ast.CallExpr:
 			switch fun := ast.Unparen(n.Fun).(type) {
 			case *ast.Ident:
@@ -1013,4 +1001,19 @@ func (c *checker) singleDef(e ast.Expr, stack []ast.Node) ast.Expr {
 		}
 	}
 	return nil
+}
+
+// inspectBefore walks body in source order up to pos, without entering function literals (their
+// code runs in another goroutine or later), calling f on each node; f's result says whether to
+// descend into the node.
+func inspectBefore(body ast.Node, pos token.Pos, f func(ast.Node) bool) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil || n.Pos() >= pos {
+			return false
+		}
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		return f(n)
+	})
 }

@@ -191,3 +191,36 @@ func shipBatches(orders []Order) {
 		orders = orders[n:]
 	}
 }
+
+// volumeClient lists volumes of another process: a listing query (List... with a context).
+type volumeClient struct{}
+
+func (volumeClient) ListVolumes(ctx context.Context) ([]string, error) { return nil, nil }
+
+func inspectVolume(string) {}
+
+// InspectVolumes starts one goroutine per listed volume: a listing query counts as input only in
+// the broad mode (by default it lists deployment state).
+func InspectVolumes(ctx context.Context, c volumeClient) {
+	vols, _ := c.ListVolumes(ctx)
+	var wg sync.WaitGroup
+	for _, v := range vols {
+		wg.Go(func() { inspectVolume(v) }) // want `sync.WaitGroup.Go in range over listing c.ListVolumes starts one goroutine per item`
+	}
+	wg.Wait()
+}
+
+// InspectVolumesBounded is the near miss: the same listing with a semaphore.
+func InspectVolumesBounded(ctx context.Context, c volumeClient) {
+	vols, _ := c.ListVolumes(ctx)
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for _, v := range vols {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			inspectVolume(v)
+		})
+	}
+	wg.Wait()
+}
