@@ -89,6 +89,7 @@ type checker struct {
 	fwTypes   []qualName
 	cfgs      *ctrlflow.CFGs
 	decls     map[*types.Func]*ast.FuncDecl
+	allDecls  map[*types.Func]*ast.FuncDecl // every function of the package, built on first need (declOf)
 	summaries map[*types.Func]*Uses
 	// litSummaries caches the summary of a function literal called with arguments (go func(p T){}(x)).
 	litSummaries map[*ast.FuncLit]*Uses
@@ -262,8 +263,14 @@ func (ck *checker) checkSite(fn ast.Node, site spawn.Site, perItem bool) {
 	// A handler that waits for the goroutine on some path wants its result; where it returns
 	// without it (an error, a timeout), cancelling the goroutine's work is the point of the
 	// request context. Only fully detached work under it is reported.
-	if waitsSomewhere {
+	// A handler that returns only once the request's context is done leaves nothing to cut short.
+	if waitsSomewhere || ((found[kindCtx] != nil || (found[kindWrite] != nil && found[kindWrite].ctxOnly)) && ck.returnsAfterCancel(fn, body, e, site)) {
 		found[kindCtx] = nil
+		// The framework context used only to reach the request's context (gin:
+		// c.Request.Context()) is the same use.
+		if found[kindWrite] != nil && found[kindWrite].ctxOnly {
+			found[kindWrite] = nil
+		}
 	}
 	name := handlerName(fn)
 	if len(exits) == 0 && delegated {

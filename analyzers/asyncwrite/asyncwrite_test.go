@@ -23,6 +23,7 @@ func TestAnalyzer(t *testing.T) {
 		"typeparams", // generic helpers and handler types
 		"odd",        // shapes that must not crash or report
 		"closures",   // waits through returned and local closures; contexts through helpers
+		"consume",    // waits by consuming the goroutine's output (range, comma-ok loops, streaming callbacks)
 	)
 }
 

@@ -106,8 +106,12 @@
 // functions of this package that do no more than the above with it: func (b *Tracer)
 // Publish(ctx, ...) { select { case <-ctx.Done(): default: b.send(ev) } });
 // a handler that waits for the goroutine on some path (it wants the result, and where it returns
-// early, on an error or a timeout, cancelling the abandoned work is the point); reading values out of it (ctx.Value, one-argument extractors
-// such as trace.SpanFromContext), formatting it, a callee of this package that does not use its
+// early, on an error or a timeout, cancelling the abandoned work is the point); a handler that
+// returns only once the request's context is done (<-r.Context().Done(), or a select case on it,
+// on every path after the go statement: a server-sent-events loop that keeps the connection until
+// the client leaves), since the context is then cancelled by the client, not by the return;
+// reading values out of it (ctx.Value, one-argument extractors such as
+// trace.SpanFromContext), formatting it, a callee of this package that does not use its
 // context parameter for work, and contexts made with context.WithoutCancel. A variable assigned
 // both a request-derived context and something else (ctx = context.WithoutCancel(ctx) on one
 // branch) is not tracked.
@@ -137,6 +141,34 @@
 //   - a call given a channel, WaitGroup or group the goroutine refers to (waitFor(done));
 //   - leaving a loop whose body waits (for range items { <-results }): the CFG cannot count
 //     iterations, and a loop that runs zero times had nothing to wait for.
+//
+// Consuming the goroutine's output is waiting for it. A goroutine that sends its results on a
+// channel and closes the channel when it is done (defer close(ch), or close(ch) as its last
+// statement) is waited for by a handler that drains the channel until the close: for v := range
+// ch { ... } with no way out of the loop, or for { v, ok := <-ch; if !ok { return } ... } (the
+// !ok branch has seen the close). A drain that can stop early counts as waiting for the
+// request-context use only: a consume loop that returns or breaks on an error value, and a
+// callback given to a call (a framework's streaming API, which stops calling it when the client
+// goes away: gin's c.Stream(func(w io.Writer) bool { v, ok := <-ch; if !ok { return false }
+// ... })). The goroutine then goes on under a cancelled request context, which is what the
+// context is for; its writes to the response can still come after the handler returned, and are
+// reported.
+//
+//	ch := make(chan any)
+//	go func() {
+//		defer close(ch)
+//		s.llm.Completion(c.Request.Context(), prompt, func(t Token) { ch <- t }) // not reported
+//	}()
+//	c.Stream(func(w io.Writer) bool {
+//		t, ok := <-ch
+//		if !ok {
+//			return false
+//		}
+//		return json.NewEncoder(w).Encode(t) == nil
+//	})
+//
+// A consumer goroutine (go drain(ch), g.Go(func() error { for range ch {} })) is not the handler
+// waiting.
 //
 // For a goroutine started in a loop (one per item), a receive inside another loop's body waits
 // for one goroutine only: a return from that loop body after the first error is a return
@@ -187,7 +219,11 @@
 // reported: any method call on it (c.JSON, c.Param, c.Request.Context(), even c.Copy()), any field
 // read, passing it on. The fix is to copy what the goroutine needs first (gin: c.Copy() before
 // the go statement). A request or context reached through it (c.Request, c.Request.Context())
-// is tracked as the request and the request context.
+// is tracked as the request and the request context. A goroutine that uses the framework
+// context only to take the request's context (gin: c.Request.Context(); echo:
+// c.Request().Context()) is treated like one using r.Context(): where the handler waits for it
+// on some path (a consume loop, a streaming callback, a select with a timeout), the use is not
+// reported.
 //
 // # Suppressing a finding
 //
@@ -211,6 +247,9 @@
 //     receive counts as its whole wait.
 //   - Waiting that happens through other means (reading a pipe or cache entry the goroutine
 //     closes when done) is invisible: such a goroutine is reported if it uses the writer.
+//   - A break out of a range over the goroutine's output channel counts as the channel being
+//     closed, and a call given the channel (streamResponse(c, ch)) is taken to drain it to the
+//     close: a goroutine's write after such an early stop is missed.
 //   - A request handed to the goroutine through a channel or a struct is not followed.
 //   - Whether another package's function does work with a context it is given is unknown: it is
 //     assumed to (only this package's functions are checked, plus the known observers above):

@@ -30,6 +30,7 @@ type use struct {
 	node      ast.Node
 	what      string // "calls w.Write", "passes r.Context() to db.Exec"
 	framework bool   // kindWrite through a framework context
+	ctxOnly   bool   // kindWrite through a framework context that only reaches the request's context (c.Request.Context())
 	formOnly  bool   // kindRead through the form accessors only (no raw body, no multipart files)
 	fixExpr   *ast.CallExpr
 	where     string // for a use through a callee: the innermost use, "checkKeyValid passes r.Context() to iam.CheckKey"
@@ -41,6 +42,11 @@ func (u *uses) empty() bool { return u[kindWrite] == nil && u[kindRead] == nil &
 
 func (u *uses) add(k kind, x *use) {
 	if u[k] == nil {
+		u[k] = x
+		return
+	}
+	// A real use of the framework context beats one that only takes the request's context.
+	if k == kindWrite && u[k].ctxOnly && !x.ctxOnly {
 		u[k] = x
 		return
 	}
@@ -316,7 +322,17 @@ func (ck *checker) writerUse(e *env, id *ast.Ident, stack []ast.Node, u *uses) {
 			continue
 		}
 		if stack[len(stack)-i] == call.Fun {
-			u.add(kindWrite, &use{node: call, what: "calls " + shorten(types.ExprString(call.Fun)), framework: fw})
+			ctxOnly := false
+			if fw {
+				// gin: c.Request.Context(); echo: c.Request().Context().
+				ctxOnly = isRequestContextCall(e, call)
+				if up, ok := stackAt(stack, i+2).(*ast.CallExpr); ok && !ctxOnly {
+					if sel, ok := stackAt(stack, i+1).(*ast.SelectorExpr); ok && sel.X == call && up.Fun == sel {
+						ctxOnly = isRequestContextCall(e, up)
+					}
+				}
+			}
+			u.add(kindWrite, &use{node: call, what: "calls " + shorten(types.ExprString(call.Fun)), framework: fw, ctxOnly: ctxOnly})
 			return
 		}
 		break

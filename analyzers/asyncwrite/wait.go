@@ -42,17 +42,14 @@ func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Si
 	}
 	refs := ck.goroutineRefs(site)
 	w := &waiter{ck: ck, refs: refs, body: body, comms: map[ast.Node]bool{}}
+	w.closes, w.sends = ck.outputChans(site)
+	w.spawnPos = site.Node.Pos()
 	if perItem {
 		ast.Inspect(body, func(n ast.Node) bool {
-			var lb *ast.BlockStmt
-			switch n := n.(type) {
-			case *ast.FuncLit:
+			if _, ok := n.(*ast.FuncLit); ok {
 				return false
-			case *ast.ForStmt:
-				lb = n.Body
-			case *ast.RangeStmt:
-				lb = n.Body
 			}
+			lb := astx.LoopBody(n)
 			if lb != nil && !(lb.Pos() <= site.Node.Pos() && site.Node.Pos() < lb.End()) {
 				w.loopBodies = append(w.loopBodies, lb)
 			}
@@ -73,8 +70,9 @@ func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Si
 		return nil, true, false
 	}
 	t := exitWalk{
-		waits: func(n ast.Node) bool { return !w.comms[n] && w.waitsIn(n, false) },
-		block: w.waitBlock,
+		waits:   func(n ast.Node) bool { return !w.comms[n] && w.waitsIn(n, false) },
+		partial: func(n ast.Node) bool { return w.consumesInCallback(n) || w.streamReceive(n) },
+		block:   w.waitBlock,
 		// return func() { <-done }: the returned closure waits for the goroutine; the caller
 		// is expected to call it (checked at the package's call sites, see callersWait).
 		returns: func(ret *ast.ReturnStmt) bool {
@@ -92,6 +90,7 @@ func (ck *checker) unwaitedExits(fn ast.Node, body *ast.BlockStmt, site spawn.Si
 // exitWalk walks a function's CFG from a node to the function's returns, stopping at waits.
 type exitWalk struct {
 	waits   func(n ast.Node) bool      // a CFG node that waits
+	partial func(n ast.Node) bool      // a CFG node that may wait, or stop early (consuming the goroutine's output); may be nil
 	block   func(b *cfg.Block) bool    // entering b waits (a select case, leaving a loop); may be nil
 	returns func(*ast.ReturnStmt) bool // a return that counts as a wait; may be nil
 }
@@ -134,6 +133,11 @@ func (t exitWalk) run(g *cfg.CFG, body *ast.BlockStmt, start ast.Node) (exits []
 			if t.waits(n) {
 				waited = true
 				break
+			}
+			if t.partial != nil && t.partial(n) {
+				// The path goes on (the wait may stop early) but the handler cares about
+				// the goroutine.
+				waitsSomewhere = true
 			}
 		}
 		if waited {
@@ -499,6 +503,9 @@ type waiter struct {
 	loopBodies []*ast.BlockStmt              // loop bodies whose single receives wait for one goroutine only
 	wholeLoop  bool                          // evaluating a whole loop: its receives count
 	comms      map[ast.Node]bool             // the communications of select cases
+	closes     map[types.Object]bool         // channels the goroutine closes when it is done
+	sends      map[types.Object]bool         // channels the goroutine sends on
+	spawnPos   token.Pos                     // the go statement or spawning call
 	refs       map[types.Object]bool
 	body       *ast.BlockStmt
 }
@@ -545,6 +552,9 @@ func baseObj(info *types.Info, x ast.Expr) types.Object {
 // waitBlock reports the block after a range loop over a channel that may wait for the goroutine:
 // reaching it means the channel was closed (or the loop broken out of; asyncwrite does not tell).
 func (w *waiter) waitBlock(b *cfg.Block) bool {
+	if ifs, ok := b.Stmt.(*ast.IfStmt); ok && (b.Kind == cfg.KindIfThen || b.Kind == cfg.KindIfElse) && w.closedBranch(ifs, b.Kind == cfg.KindIfThen) {
+		return true // v, ok := <-ch; if !ok { ... }: the goroutine closed its output
+	}
 	if b.Kind == cfg.KindSelectCaseBody {
 		cc, ok := b.Stmt.(*ast.CommClause)
 		return ok && cc.Comm != nil && w.waitsIn(cc.Comm, false)
@@ -608,7 +618,7 @@ func (w *waiter) waitsIn(n ast.Node, deferred bool) bool {
 		case *ast.FuncLit:
 			return deferred
 		case *ast.UnaryExpr:
-			if n.Op == token.ARROW && w.waitChan(n.X) && !w.partial(n.Pos()) {
+			if n.Op == token.ARROW && w.waitChan(n.X) && !w.partial(n.Pos()) && !w.consumeLoop(n.X, n.Pos()) {
 				found = true
 			}
 		case *ast.RangeStmt:

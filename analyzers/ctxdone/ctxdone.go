@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/ctrlflow"
@@ -29,18 +28,20 @@ const Name = "ctxdone"
 // Config is ctxdone's configuration. Each field is both a flag (-ctxdone.<name>) and a golangci-lint
 // setting of the same name (the json tag).
 type Config struct {
-	// IncludeMain also reports goroutines started in main.main and in init functions. They are
-	// process-lifetime goroutines by default: they run once, so a goroutine that never ends there
-	// does not accumulate.
+	// IncludeMain also reports goroutines started in main.main, in init functions, in the
+	// functions package main runs once and in command packages (importers of a command-line
+	// framework). They are process-lifetime goroutines by default: they run once, so a goroutine
+	// that never ends there does not accumulate.
 	IncludeMain bool `json:"include-main"`
-	// IncludeTests also reports goroutines started in _test.go files. Off by default: on the
-	// first held-out run (issue 10/16) none of the findings in _test.go files was wanted.
+	// IncludeTests also reports goroutines started in _test.go files and in test helpers
+	// (ordinary files that import a testing package). Off by default: on the first held-out run
+	// (issue 10/16) none of the findings in _test.go files was wanted.
 	IncludeTests bool `json:"include-tests"`
-	// PackageChannels turns on the package-wide channel checks (orphan.go): channels followed
-	// through fields, containers and function values whose other end nothing in the package
-	// provides, and sends stranded by receivers that can leave. Off by default: on the first
-	// held-out run most of their findings were test doubles whose receivers sit in _test.go
-	// files, or long-lived receivers that leave only at shutdown.
+	// PackageChannels turns on the stranded-operation check (orphan.go): a goroutine's plain send
+	// or receive on a channel kept in a field whose every partner is a select case that can
+	// leave. Off by default: on the first held-out run 1 of its 5 findings was wanted; the others
+	// were long-lived receivers that leave only at shutdown. The orphaned-channel and self-wait
+	// checks (channels whose other end nothing in the package provides) run by default.
 	PackageChannels bool `json:"package-channels"`
 }
 
@@ -50,11 +51,11 @@ func Default() Config { return Config{} }
 // RegisterFlags binds c's fields to fs, with c's current values as defaults.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.IncludeMain, "include-main", c.IncludeMain,
-		"also report goroutines started in main.main and init functions (process-lifetime goroutines)")
+		"also report goroutines started in main.main, init functions and command packages (process-lifetime goroutines)")
 	fs.BoolVar(&c.IncludeTests, "include-tests", c.IncludeTests,
-		"report goroutines started in _test.go files")
+		"report goroutines started in _test.go files and in test helpers (files that import testing)")
 	fs.BoolVar(&c.PackageChannels, "package-channels", c.PackageChannels,
-		"also follow channels through fields, containers and function values package-wide (orphaned and stranded channels; less precise)")
+		"also report sends and receives on field channels stranded by a partner that can leave (less precise: receivers that leave at shutdown look the same)")
 }
 
 // Analyzer is ctxdone with the default configuration (Bazel nogo and vet use this variable).
@@ -109,6 +110,10 @@ type checker struct {
 	reportedSites []*siteInfo
 	// once holds the functions of package main that run at most once per process (lifetime.go).
 	once map[*types.Func]bool
+	// testFiles marks the non-test files that import a testing package (testcode.go).
+	testFiles map[*token.File]bool
+	// command caches commandPackage.
+	command *bool
 }
 
 // maxFuncWork bounds the channel checks' work in one function. Each local channel costs a walk of
@@ -187,13 +192,10 @@ func run(pass *guard.Pass, c *Config) (any, error) {
 
 	// Facts describe the package's own functions for spawn sites here and in importers.
 	ch.exportFacts(insp)
-	// issue 11 (orphan.go): channels whose other end nothing in the package provides, opt-in;
-	// timer drains (timerdrain.go) always.
-	if ch.cfg.PackageChannels {
-		ch.checkOrphans()
-	} else {
-		ch.checkTimerDrains()
-	}
+	// issue 11 (orphan.go): channels whose other end nothing in the package provides, goroutines
+	// waiting on their own deferred close and timer drains (timerdrain.go); stranded operations
+	// only with package-channels.
+	ch.checkOrphans()
 
 	defer ch.flushPending()
 	if len(sites) == 0 {
@@ -213,10 +215,14 @@ func run(pass *guard.Pass, c *Config) (any, error) {
 }
 
 // skipSpawner reports whether site is a process-lifetime goroutine that the configuration leaves
-// alone: started directly in main.main or in an init function.
+// alone: started in main.main, in an init function, in a function package main runs once, or in
+// a command package (lifetime.go).
 func (c *checker) skipSpawner(si *siteInfo) bool {
 	if c.cfg.IncludeMain || si.decl == nil {
 		return false
+	}
+	if c.commandPackage() {
+		return true
 	}
 	if si.decl.Recv == nil && si.decl.Name.Name == "init" {
 		return true
@@ -312,7 +318,7 @@ func (c *checker) flushPending() {
 
 // emit hands d to the pass unless the configuration leaves out its file.
 func (c *checker) emit(d analysis.Diagnostic) {
-	if !c.cfg.IncludeTests && strings.HasSuffix(c.pass.Fset.Position(d.Pos).Filename, "_test.go") {
+	if !c.cfg.IncludeTests && c.isTestCode(d.Pos) {
 		return
 	}
 	c.pass.Report(d)

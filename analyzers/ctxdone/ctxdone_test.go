@@ -31,6 +31,8 @@ func TestAnalyzer(t *testing.T) {
 		{"exclusive sends on errCh or outCh", withTests, []string{"exclusive"}},
 		{"late send on a channel the spawner closed", withTests, []string{"closepanic"}},
 		{"include-tests is off by default: _test.go files are skipped", ctxdone.Default(), []string{"testsonly"}},
+		{"test helpers in files that import testing are test code", ctxdone.Default(), []string{"helpers"}},
+		{"command packages run once per process", ctxdone.Default(), []string{"cmdlib", "cmdpkg"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -317,19 +317,42 @@ func (c *checker) closesSource(si *siteInfo) bool {
 			return false // the goroutine closing its own source is not the spawner's close
 		}
 		call, ok := n.(*ast.CallExpr)
-		if !ok || len(call.Args) != 0 {
+		if !ok {
 			return true
 		}
 		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Close" {
+		if !ok {
 			return true
 		}
-		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && related[c.info.Uses[id]] {
-			found = true
+		switch {
+		case sel.Sel.Name == "Close" && len(call.Args) == 0:
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && related[c.info.Uses[id]] {
+				found = true
+			}
+			if c.stopsServer(sel) {
+				found = true
+			}
+		case sel.Sel.Name == "Shutdown" || sel.Sel.Name == "Stop" || sel.Sel.Name == "GracefulStop":
+			found = found || c.stopsServer(sel)
 		}
 		return true
 	})
 	return found
+}
+
+// stopsServer reports whether sel is the Close, Shutdown, Stop or GracefulStop method of a server:
+// a value whose type also has a Serve method (net/http.Server, grpc.Server and their kind). Its
+// Serve then returns an error that says the server is closed (http.ErrServerClosed,
+// grpc.ErrServerStopped), so a goroutine that reports only other Serve errors has nothing to send
+// once the spawner stops the server on its way out.
+func (c *checker) stopsServer(sel *ast.SelectorExpr) bool {
+	t := c.info.TypeOf(sel.X)
+	if t == nil {
+		return false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Serve")
+	_, ok := obj.(*types.Func)
+	return ok
 }
 
 // srcSummary is summarize for a goroutine's function literal, with its error-only sends dropped

@@ -144,6 +144,25 @@
 // strings.Contains(err.Error(), "closed"), and functions named like isClosedErr. Named decoders
 // carry this in ChanParamsFact (`+erronly`).
 //
+// Servers follow the same rule: a goroutine that runs `srv.Serve(ln)` and sends only errors other
+// than the closed one (`err != http.ErrServerClosed`) has nothing to send once the spawner calls
+// Shutdown, Close, Stop or GracefulStop on a value whose type has a Serve method, as the
+// serve-until-cancelled idiom does on its way out.
+//
+// RIGHT (not reported: Shutdown makes Serve return http.ErrServerClosed):
+//
+//	go func() {
+//		if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+//			errs <- err
+//		}
+//	}()
+//	select {
+//	case <-ctx.Done():
+//	case err := <-errs:
+//		return err
+//	}
+//	return srv.Shutdown(context.Background())
+//
 // The per-frame send is still checked: a decoder blocked on `frames <- f` after the test
 // stopped reading is not released by closing the pipe, and a decoder that sends every error,
 // io.EOF included, blocks once the test has left.
@@ -258,7 +277,18 @@
 //   - Loops receiving from a signal.Notify channel: waiting for signals forever is a signal
 //     handler's job.
 //   - Goroutines started in main.main or in init functions: they live as long as the process
-//     (see the include-main flag).
+//     (see the include-main flag). The same holds for command packages, those that import a
+//     command-line framework (spf13/cobra, urfave/cli, kingpin, kong, ff, mitchellh/cli,
+//     hashicorp/cli, posener/complete, google/subcommands): their code is the actions of
+//     commands a process runs once before it exits (a diagnostic that gives up after a timeout,
+//     a Main that returns the exit code).
+//     Libraries a command calls do not import the framework and are still checked. Known limit:
+//     a long-running server whose per-request handlers sit in the cobra package itself is not
+//     checked there.
+//   - Test code: _test.go files; ordinary files that import a testing package (testing,
+//     testify, ginkgo, gomega, gotest.tools), which are test helpers; and test doubles: files and
+//     packages whose name contains fake, mock, stub, testutil, test_util, testhelper or testing
+//     (see the include-tests flag).
 //   - A never-ending loop with no context in scope and no closed channel: a process-lifetime
 //     worker cannot be told apart from a leak without knowing the owner's lifecycle. A local
 //     context assigned only context.Background() or context.TODO() does not count as in scope:
@@ -336,12 +366,17 @@
 // end's select cases) as related information. The package's SSA form is built only for packages
 // that contain a make(chan).
 //
+// Orphaned channels and self-waits are reported by default; stranded operations only with
+// -ctxdone.package-channels (see Flags).
+//
 // Known limits of these two checks:
 //   - The value flow is unification: every struct's field is one channel, and two functions that
 //     pass their own channels through one helper share them, so a partner anywhere in the
 //     package silences the check (never the reverse).
 //   - Partners in _test.go files are not visible to the package's non-test pass: a channel that
-//     only tests receive from is reported there. Findings inside _test.go files are not made.
+//     only tests receive from would look orphaned there. Test doubles live in _test.go files or in
+//     helper files that import testing, whose findings are not made (include-tests); a test
+//     double in a file that does not import testing is a known false positive.
 //   - No facts: a channel passed to another package's function counts as handed out, even when
 //     that function ignores it.
 //   - Contexts are not channels here: a context whose cancel function is stored and never
@@ -384,25 +419,30 @@
 // # Flags
 //
 //   - -ctxdone.include-main (golangci-lint setting include-main, default false): also report
-//     goroutines started in main.main and init functions, including never-ending loops with no
-//     context in scope there, and in the functions of package main that run once per process:
-//     those whose only reference in the package is one direct call, outside loops and function
-//     literals, from main, init or another such function (main calls run() once; run starts the
-//     daemon's goroutines). Their goroutines are stranded only while the process exits: on the
-//     second held-out run all 5 findings of this kind were judged not wanted.
+//     goroutines started in command packages, main.main and init functions, including never-ending
+//     loops with no context in scope there, and in the functions of package main that run once per
+//     process: those whose only reference in the package is one direct call, outside loops and
+//     function literals, from main, init or another such function (main calls run() once; run
+//     starts the daemon's goroutines). Their goroutines are stranded only while the process exits:
+//     on the second held-out run all 5 findings of this kind were judged not wanted.
 //   - -ctxdone.include-tests (golangci-lint setting include-tests, default false): also report
-//     goroutines started in _test.go files. The package is analysed either way, so facts and
-//     findings elsewhere are unchanged. Off by default since the first held-out run (issue 10/16,
-//     analyzers/ctxdone/triage.md): all 6 findings in _test.go files on projects nobody had tuned
-//     for were judged not wanted (an error-only send whose error arises only when the code under
-//     test fails), where the tuning project (nomad) had suggested 12 of 15.
+//     goroutines started in _test.go files, in test helpers (ordinary files that import a testing
+//     package) and in test doubles (fake, mock, stub files and packages). The package is analysed
+//     either way, so facts and findings elsewhere are unchanged. Off by default since the first
+//     held-out run (issue 10/16, analyzers/ctxdone/triage.md): all 6 findings in _test.go files on
+//     projects nobody had tuned for were judged not wanted (an error-only send whose error arises
+//     only when the code under test fails), where the tuning project (nomad) had suggested 12 of
+//     15. Test helpers in ordinary files joined them after the third held-out run: a k6
+//     browser-test helper whose goroutine is stranded only when its caller's require.NoError has
+//     already failed.
 //   - -ctxdone.package-channels (golangci-lint setting package-channels, default false): turn on
-//     the package-wide channel checks of the sections "Orphaned channels" and "Stranded
-//     operations" (timer drains are always on). With it, GoKer recall is 16 of 23
-//     orphaned-channel kernels (TestGoKer). Off by default since the first held-out run: of its 8
-//     findings there 1 was wanted: a test double's channel received only in _test.go files (which
-//     the non-test pass of the package cannot see) looks orphaned, and a long-lived receiver loop
-//     that leaves on ctx.Done() strands its senders only at shutdown.
+//     the check of the section "Stranded operations" (orphaned channels, self-waits and timer
+//     drains are always on). With it, GoKer recall is 16 of 23 orphaned-channel kernels
+//     (TestGoKer), 11 of 23 without it. Off by default since the first held-out run: of its 5
+//     findings there 1 was wanted, because a long-lived receiver loop that leaves on ctx.Done()
+//     strands its senders only at shutdown, which looks the same as the bugs it finds. The
+//     orphaned-channel findings of that run (3, none wanted) were test doubles in a helper file
+//     that imports testing, which is now test code (see include-tests).
 //
 // # Suppressing a finding
 //

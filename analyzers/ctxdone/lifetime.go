@@ -3,6 +3,7 @@ package ctxdone
 import (
 	"go/ast"
 	"go/types"
+	"strings"
 )
 
 // runOnce returns the functions of package main that run at most once per process: main, init,
@@ -120,4 +121,42 @@ func calledFunc(info *types.Info, call *ast.CallExpr) *types.Func {
 		return fn
 	}
 	return nil
+}
+
+// cliFrameworks are the command-line frameworks whose importers are command packages: they
+// build a command tree whose actions run once per process invocation.
+var cliFrameworks = []string{
+	"github.com/spf13/cobra",
+	"github.com/urfave/cli",
+	"gopkg.in/urfave/cli.v1",
+	"gopkg.in/urfave/cli.v2",
+	"github.com/alecthomas/kingpin",
+	"gopkg.in/alecthomas/kingpin.v2",
+	"github.com/alecthomas/kong",
+	"github.com/peterbourgon/ff",
+	"github.com/mitchellh/cli",
+	"github.com/hashicorp/cli",
+	"github.com/posener/complete",
+	"github.com/google/subcommands",
+}
+
+// commandPackage reports whether the package is a command package: it imports a command-line
+// framework, so its code is the actions of commands that a process runs once before it exits.
+// A goroutine such an action strands waits only while the process exits, like one that main
+// strands: the held-out runs found CLI diagnostics and a Main(exitCode) function of another
+// package that main calls once. Packages that a command merely calls (a port forwarder, a client)
+// do not import the framework and are still checked.
+func (c *checker) commandPackage() bool {
+	if c.command == nil {
+		v := false
+		for _, imp := range c.pass.Pkg.Imports() {
+			for _, fw := range cliFrameworks {
+				if imp.Path() == fw || strings.HasPrefix(imp.Path(), fw+"/") {
+					v = true
+				}
+			}
+		}
+		c.command = &v
+	}
+	return *c.command
 }

@@ -162,11 +162,14 @@ type oOp struct {
 }
 
 type orphans struct {
-	c     *checker
-	pkg   *types.Package
-	main  bool
-	funcs []*ssa.Function
-	own   map[*ssa.Function]bool
+	c *checker
+	// stranded turns on the stranded-operation check (package-channels); the orphaned-channel
+	// and self-release checks run by default.
+	stranded bool
+	pkg      *types.Package
+	main     bool
+	funcs    []*ssa.Function
+	own      map[*ssa.Function]bool
 
 	nodes   []oNode
 	byValue map[ssa.Value]int
@@ -206,6 +209,7 @@ type orphans struct {
 func newOrphans(c *checker, funcs []*ssa.Function) *orphans {
 	o := &orphans{
 		c:         c,
+		stranded:  c.cfg.PackageChannels,
 		pkg:       c.pass.Pkg,
 		main:      c.pass.Pkg.Name() == "main",
 		funcs:     funcs,
@@ -1125,6 +1129,9 @@ func (o *orphans) report() {
 	// (send) is a case of a select that can take another way out.
 	stranded := map[int][]oOp{}
 	for r, cl := range classes {
+		if !o.stranded {
+			break
+		}
 		if esc[r] || orphan[r] || len(cl.makes) == 0 || len(cl.closes) > 0 || o.outsideDriven(cl) {
 			continue
 		}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/goroguard/goroguard/internal/apis"
+	"github.com/goroguard/goroguard/internal/astx"
 	"github.com/goroguard/goroguard/internal/spawn"
 )
 
@@ -148,19 +149,12 @@ func chanOps(n ast.Node, key string) ops {
 // owner. Sibling case clauses of a switch or select are not "after": they are alternatives.
 func following(stack []ast.Node, from, stmt int, f func(list []ast.Stmt, level int) bool) {
 	for i := stmt; i > from; i-- {
-		var list []ast.Stmt
 		switch stack[i].(type) {
 		case *ast.CaseClause, *ast.CommClause:
 			continue // the other clauses are alternatives, not what runs next
 		}
-		switch p := stack[i-1].(type) {
-		case *ast.BlockStmt:
-			list = p.List
-		case *ast.CaseClause:
-			list = p.Body
-		case *ast.CommClause:
-			list = p.Body
-		default:
+		list := astx.StmtList(stack[i-1])
+		if list == nil {
 			continue
 		}
 		for k, s := range list {

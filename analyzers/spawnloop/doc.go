@@ -25,13 +25,17 @@
 //   - decoded data: a local filled by json/xml/gob/yaml/proto/msgpack/rlp Unmarshal or a Decode
 //     method (json.NewDecoder(r.Body).Decode(&v), and any method with the decoder signature
 //     Decode(v any) error): "range over batch.Items decoded from r.Body".
-//   - listings: os.ReadDir, (*os.File).ReadDir/Readdir/Readdirnames, fs.ReadDir, filepath.Glob and
-//     fs.Glob with a pattern that is not written in the program, go/build Import/ImportDir and the
-//     file lists of go/build and go/packages packages (bp.GoFiles), and csv ReadAll. Listing
-//     queries of another process (a method named List, List... or ...List whose first argument is
-//     a context.Context: client.ContainerList(ctx, opts).Items, pods.List(ctx, opts)) count only
-//     with report-unknown-sources: on the first held-out run (issue 10) every such finding was
-//     fan-out over cluster state (pods, namespaces, images) whose size the deployment decides.
+//   - listings, only with report-unknown-sources: os.ReadDir, ioutil.ReadDir, fs.ReadDir,
+//     (*os.File).ReadDir/Readdir/Readdirnames, filepath.Glob and fs.Glob with a pattern that is not
+//     written in the program, go/build Import/ImportDir and the file lists of go/build and
+//     go/packages packages (bp.GoFiles). The size of a directory is chosen by whoever fills it,
+//     usually the deployment or the user (installed extensions, a store's channel directories): on
+//     the held-out runs neither of the two such findings was wanted. csv ReadAll stays input.
+//     Listing queries of another process (a method named List, List... or ...List whose first
+//     argument is a context.Context: client.ContainerList(ctx, opts).Items, pods.List(ctx, opts))
+//     count only with report-unknown-sources too: on the first held-out run (issue 10) every such
+//     finding was fan-out over cluster state (pods, namespaces, images) whose size the deployment
+//     decides.
 //   - cursors: for sc.Scan() over a bufio.Scanner, for rows.Next() over sql (pgx, sqlx) rows, for
 //     dec.More(): "loop over lines scanned by sc.Scan".
 //   - read loops: an endless or conditional loop that reads one item before the spawn: dec.Decode,
@@ -184,6 +188,28 @@
 //     per subscription. So is a goroutine (function literal or same-package function) whose body
 //     ranges over a channel field at its top level (for m := range unit.src): a drainer per
 //     pipeline stage or subscription. Draining a local channel (for r := range wc) is per-item work.
+//   - A blocking receive before the spawn from a channel other than the one the items come from:
+//     a statement `<-pool`, `tok := <-pool`, a select without default whose cases all receive
+//     from such channels or leave the iteration (case <-ctx.Done(): return), or a select case
+//     `case tok := <-pool:` whose body spawns. The loop starts goroutines no faster than that
+//     channel yields values: a token pool, whoever puts the tokens back (the goroutine, or a named
+//     function it calls), a pool of workers or buffers, a ticker. The receive must be on the path
+//     to the spawn (not under an if that can skip it); a receive from ctx.Done() (any Done() call)
+//     or from a channel the package closes does not count (a closed channel never blocks).
+//     RIGHT: `for _, c := range channels { <-poolCh; wg.Add(1); go fs.recoverOneChannel(c, ctx) }`
+//     where recoverOneChannel ends with `ctx.poolCh <- struct{}{}`.
+//   - One spawn per distinct key: the spawn is inside an if whose condition holds only for a key
+//     not yet in a map (if _, ok := m[k]; !ok, if v, ok := m[k]; !ok || v.IsClosed() with the if
+//     storing m[k] anew, if m[k] == nil, if !seen[k], if _, loaded := sm.LoadOrStore(k, v);
+//     !loaded), or after an if that continues when the key is present, and the loop (or a
+//     function of the package it calls) stores keys in that map (m[k] = v, Store, LoadOrStore, Set,
+//     SetIfAbsent, Put). A check-and-record predicate of the package counts as such a test: a
+//     function returning bool that returns false on some path and both reads and assigns the same
+//     field or map (if p.URL == c.lastPingURL { return false }; c.lastPingURL = p.URL; return
+//     true). The goroutines follow the distinct keys (one per remote address, like one per
+//     connection), not the items. A local map made inside the loop body deduplicates nothing.
+//     RIGHT: `fc, exist := l.fakeConns[key]; if !exist || fc.IsClosed() { fc = NewFakeUDPConn(l,
+//     addr); l.fakeConns[key] = fc }` in a UDP read loop (NewFakeUDPConn starts an idle watchdog).
 //   - A registry of per-entity goroutines: before the spawn the iteration reads a map field
 //     (_, found := l.tailing[c.ID]), skips registered items with continue, and stores the item in
 //     the same map field (l.tailing[c.ID] = cancel). At most one goroutine runs per distinct key
@@ -202,7 +228,14 @@
 //     that spawns per call, and does not wait after it (a wait as above, or a send on / close of a
 //     channel the goroutine receives from: a watchdog told to finish). A start-once function
 //     guarded by a flag is therefore not marked, nor one whose goroutine takes a limiter slot
-//     itself (a throttled executor: select { case t.limit <- struct{}{}: ... }).
+//     itself (a throttled executor: select { case t.limit <- struct{}{}: ... }). The goroutines
+//     must outlive the call: a function that waits for them before it returns is not marked,
+//     whether it waits after the spawn (wg.Wait(), g.Wait(), a receive), defers the wait (defer
+//     wg.Wait() among its top-level statements), or drains the channel a spawning callee returns in
+//     the same statement (for item := range m.IterBuffered() { ... }, v := <-f()). This holds at
+//     the producer, so the fact never crosses a package boundary for such a function
+//     (concurrent-map's Items, which ranges over IterBuffered until its fan-in goroutine closes
+//     the channel).
 //   - spawns per item of p: the function has an unbounded per-item spawn over its parameter p
 //     (reported or not: the parameter's origin is unknown in the function), or passes p to a
 //     function that spawns per item of its parameter.
@@ -259,13 +292,20 @@
 //     subscribers or connections, over a transformation of a parameter (groups :=
 //     groupByName(metrics)), or over a listing call without a context (informer caches,
 //     lister.List(selector)) or not named List (client.getContainers(ctx, node)).
-//   - The registry rule also silences in-flight deduplication (if _, ok := s.inflight[k]; ok {
-//     continue }; s.inflight[k] = true; go fetch(k)), which is bounded only by the number of
-//     distinct keys. Unexported parameter types hide data passed in such a type.
+//   - The registry and distinct-key rules also silence in-flight deduplication (if _, ok :=
+//     s.inflight[k]; ok { continue }; s.inflight[k] = true; go fetch(k)), which is bounded only by
+//     the number of distinct keys, and they do not check that the key comes from the item. A
+//     check-and-record predicate is recognised by its shape (reads and assigns one field, returns
+//     false somewhere), not by what it compares. Unexported parameter types hide data passed in
+//     such a type.
+//   - Any unconditional blocking receive from another channel before the spawn silences the loop,
+//     including a channel whose producer is itself driven by the input (a second stream of items
+//     received in step with the first) or a ticker that paces but does not cap the goroutines.
 //   - A counted loop up to a variable (for i := 0; i < n; i++) is taken to be a worker pool even
 //     when n is an input count.
-//   - Fan-out over a host's hardware or the program's own files found by a listing with a
-//     non-constant pattern is reported: a listing looks like data to spawnloop.
+//   - Fan-out over a directory listing (files, channel directories, installed plugins) is silent
+//     by default, also when the directory holds data a client uploaded; report-unknown-sources
+//     reports it. Fan-out over a host's hardware is reported when it comes from decoded data.
 //   - Spawns inside function literals that are not the loop body (for { f := func() { go g() } })
 //     are not attributed to the loop, and interface method calls carry no facts.
 //   - The limiter must appear in the loop body before the spawn; a limiter acquired in a helper

@@ -33,6 +33,9 @@ type source struct {
 	param     int
 	paramName string
 	owner     int
+	// ch is the channel the items are received from (types.ExprString), "" for other sources:
+	// a receive on any other channel before the spawn gates the loop (gatedByReceive).
+	ch string
 }
 
 func silentSrc() source { return source{kind: silent} }
@@ -71,9 +74,11 @@ func (c *checker) classifyRange(rs *ast.RangeStmt, stack []ast.Node, fnIdx, dept
 			return silentSrc()
 		}
 		if isConn(u.Elem()) {
-			return source{kind: accept, desc: "accept loop on channel " + short(rs.X)}
+			return source{kind: accept, desc: "accept loop on channel " + short(rs.X), ch: types.ExprString(rs.X)}
 		}
-		return c.prefixed(c.classifyChan(rs.X, stack, fnIdx, depth), "range over ")
+		s := c.prefixed(c.classifyChan(rs.X, stack, fnIdx, depth), "range over ")
+		s.ch = types.ExprString(rs.X)
+		return s
 	case *types.Array:
 		return source{kind: trips, trips: u.Len()}
 	case *types.Pointer:
@@ -191,6 +196,9 @@ func (c *checker) classifyData(e ast.Expr, stack []ast.Node, fnIdx, depth int) s
 	}
 	e = ast.Unparen(e)
 	if d, ok := inputField(info, e); ok {
+		if !c.cfg.ReportUnknownSources {
+			return silentSrc() // the files of a package directory: a listing (see dirListing)
+		}
 		return source{kind: unbounded, desc: d}
 	}
 	if d, ok := requestField(info, e); ok {
@@ -208,6 +216,9 @@ func (c *checker) classifyData(e ast.Expr, stack []ast.Node, fnIdx, depth int) s
 				if d == "glob" && len(x.Args) > 0 && ownPattern(info, x.Args[len(x.Args)-1]) {
 					return silentSrc() // the program's own file names (leftover temporary files)
 				}
+				if dirListing(d) && !c.cfg.ReportUnknownSources {
+					return silentSrc()
+				}
 				return source{kind: unbounded, desc: d + " " + short(x)}
 			}
 			if i, ok := splitFuncs[f]; ok && i < len(x.Args) {
@@ -224,6 +235,9 @@ func (c *checker) classifyData(e ast.Expr, stack []ast.Node, fnIdx, depth int) s
 		}
 		if m, _, ok := apis.CalledMethod(info, x); ok {
 			if d, ok := dataMethods[m]; ok {
+				if dirListing(d) && !c.cfg.ReportUnknownSources {
+					return silentSrc()
+				}
 				return source{kind: unbounded, desc: d + " " + short(x)}
 			}
 			if d, ok := chanMethods[m]; ok {
@@ -719,9 +733,11 @@ func (c *checker) receiveSource(as *ast.AssignStmt, stack []ast.Node, fnIdx, dep
 		return source{}, false
 	}
 	if isConn(ch.Elem()) {
-		return source{kind: accept, desc: "accept loop on channel " + short(u.X)}, true
+		return source{kind: accept, desc: "accept loop on channel " + short(u.X), ch: types.ExprString(u.X)}, true
 	}
-	return c.prefixed(c.classifyChan(u.X, stack, fnIdx, depth), "receive loop on "), true
+	s := c.prefixed(c.classifyChan(u.X, stack, fnIdx, depth), "receive loop on ")
+	s.ch = types.ExprString(u.X)
+	return s, true
 }
 
 // countedBound recognises a counted loop and returns the bound and the initial value.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -287,6 +288,7 @@ func (c *checker) eval(ev *event, report bool) bool {
 		// A function that unconditionally starts a goroutine it does not wait for spawns per call.
 		perCall := (ev.site != nil && ev.site.Kind == spawn.GoStmt) || (fact != nil && fact.PerCall)
 		if perCall && !longLived && c.unconditional(stack, fnIdx, stmtIdx) && !c.waitsAfter(stack, fnIdx+1, stmtIdx) &&
+			!drainsResult(stack, stmtIdx) && !c.defersWait(decl.Body) &&
 			!(ev.site != nil && signalsAfter(stack, fnIdx+1, stmtIdx, ev.site.Lit())) &&
 			!(ev.site != nil && ev.site.Lit() != nil && c.selfLimited(ev.site.Lit())) {
 			changed = c.addFact(decl, true, 0, "") || changed
@@ -333,7 +335,7 @@ func (c *checker) eval(ev *event, report bool) bool {
 	default:
 		return c.argReport(ev, fact, stack, fnIdx, report)
 	}
-	if c.bounded(ev, stack, fnIdx, loopIdx, stmtIdx) {
+	if c.bounded(ev, stack, fnIdx, loopIdx, stmtIdx, src.ch) {
 		return false
 	}
 	if ev.site == nil && !fact.PerCall && (fact.Param == 0 ||
@@ -356,11 +358,12 @@ func (c *checker) eval(ev *event, report bool) bool {
 
 // bounded reports whether something bounds the goroutines the loop at stack[loopIdx] starts at
 // the event: a limiter, a wait, an exit, a registry, a group limit, an in-flight counter, a batch,
-// or one-at-a-time handling of the previous goroutine.
-func (c *checker) bounded(ev *event, stack []ast.Node, fnIdx, loopIdx, stmtIdx int) bool {
+// one-at-a-time handling of the previous goroutine, a blocking receive from another channel than
+// the items' (srcCh) before the spawn, or one spawn per distinct key of a map.
+func (c *checker) bounded(ev *event, stack []ast.Node, fnIdx, loopIdx, stmtIdx int, srcCh string) bool {
 	body := loopBody(stack[loopIdx])
 	if c.limiterBefore(body, ev) || c.waitsAfter(stack, loopIdx+1, stmtIdx) || exitsAfter(stack, loopIdx, stmtIdx) ||
-		c.registered(body, ev) {
+		c.registered(body, ev) || c.gatedByReceive(stack, loopIdx, stmtIdx, srcCh) || c.deduplicated(stack, fnIdx, loopIdx, stmtIdx) {
 		return true
 	}
 	if ev.site != nil && ev.site.Spawner != nil && ev.site.Spawner.Limit != "" && c.groupLimited(ev.site, stack, fnIdx) {
@@ -440,6 +443,45 @@ func loopBody(n ast.Node) *ast.BlockStmt {
 		return l.Body
 	}
 	return nil
+}
+
+// drainsResult reports whether the statement at stack[stmtIdx] receives from, or ranges over, the
+// channel the call at the top of stack returns (for item := range m.IterBuffered(), v := <-f()):
+// the caller waits for the goroutines the callee started to deliver and close the channel, so they
+// do not outlive the call (concurrent-map's Items ranging over IterBuffered).
+func drainsResult(stack []ast.Node, stmtIdx int) bool {
+	call, ok := stack[len(stack)-1].(*ast.CallExpr)
+	if !ok || stmtIdx+1 >= len(stack) {
+		return false
+	}
+	if rs, ok := stack[stmtIdx].(*ast.RangeStmt); ok && ast.Unparen(rs.X) == call {
+		return true
+	}
+	for j := stmtIdx + 1; j < len(stack)-1; j++ {
+		if u, ok := stack[j].(*ast.UnaryExpr); ok && u.Op == token.ARROW && ast.Unparen(u.X) == call {
+			return true
+		}
+	}
+	return false
+}
+
+// defersWait reports whether the function body defers a wait among its top-level statements
+// (defer wg.Wait(), defer g.Wait(), defer func() { <-done }()): every goroutine started before it
+// returns is waited for.
+func (c *checker) defersWait(body *ast.BlockStmt) bool {
+	for _, s := range body.List {
+		d, ok := s.(*ast.DeferStmt)
+		if !ok {
+			continue
+		}
+		if sel, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Wait" {
+			return true
+		}
+		if c.blocks(d) {
+			return true
+		}
+	}
+	return false
 }
 
 // stmtIndex returns the index on stack of the statement that contains the top node.

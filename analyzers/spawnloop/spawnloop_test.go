@@ -25,6 +25,7 @@ func TestAnalyzer(t *testing.T) {
 		{"odd code", []string{"odd"}},
 		{"input sources", []string{"input"}},
 		{"bounds elsewhere", []string{"bounds"}},
+		{"gates, distinct keys and waited callees (held-out runs 1-3)", []string{"cmap", "gates"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -49,7 +50,7 @@ func TestUnknownSources(t *testing.T) {
 	t.Parallel()
 	cfg := spawnloop.Default()
 	cfg.ReportUnknownSources = true
-	analysistest.Run(t, analysistest.TestData(), spawnloop.New(cfg), "unknown", "grpcbroad")
+	analysistest.Run(t, analysistest.TestData(), spawnloop.New(cfg), "unknown", "grpcbroad", "listings")
 }
 
 // TestUnknownSourcesOffByDefault runs the default configuration over package unknown: every
@@ -57,6 +58,14 @@ func TestUnknownSources(t *testing.T) {
 func TestUnknownSourcesOffByDefault(t *testing.T) {
 	t.Parallel()
 	expectSilenced(t, "unknown", 9)
+}
+
+// TestListingsOffByDefault runs the default configuration over package listings: directory
+// listings, globs and package files are not input by default, so every expected finding there goes
+// unmet (the facts stay).
+func TestListingsOffByDefault(t *testing.T) {
+	t.Parallel()
+	expectSilenced(t, "listings", 4)
 }
 
 // expectSilenced runs the default configuration over pkg and checks that exactly want of its

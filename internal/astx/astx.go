@@ -87,3 +87,28 @@ func isParen(n ast.Node) bool {
 
 // Unparen strips parentheses; kept here so helpers read uniformly.
 func Unparen(e ast.Expr) ast.Expr { return ast.Unparen(e) }
+
+// StmtList returns the statement list a block, case clause or select clause holds, or nil for
+// other nodes: the list a statement whose parent is n belongs to.
+func StmtList(n ast.Node) []ast.Stmt {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List
+	case *ast.CaseClause:
+		return n.Body
+	case *ast.CommClause:
+		return n.Body
+	}
+	return nil
+}
+
+// LoopBody returns the body of a for or range statement, or nil for other nodes.
+func LoopBody(n ast.Node) *ast.BlockStmt {
+	switch n := n.(type) {
+	case *ast.ForStmt:
+		return n.Body
+	case *ast.RangeStmt:
+		return n.Body
+	}
+	return nil
+}

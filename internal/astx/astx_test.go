@@ -330,3 +330,33 @@ func TestUnparen(t *testing.T) {
 		})
 	}
 }
+
+func TestStmtListAndLoopBody(t *testing.T) {
+	t.Parallel()
+	block := &ast.BlockStmt{List: []ast.Stmt{&ast.EmptyStmt{}}}
+	tests := []struct {
+		name     string
+		node     ast.Node
+		wantList int
+		wantBody *ast.BlockStmt
+	}{
+		{"block", block, 1, nil},
+		{"case clause", &ast.CaseClause{Body: []ast.Stmt{&ast.EmptyStmt{}, &ast.EmptyStmt{}}}, 2, nil},
+		{"select clause", &ast.CommClause{Body: []ast.Stmt{&ast.EmptyStmt{}}}, 1, nil},
+		{"for loop", &ast.ForStmt{Body: block}, 0, block},
+		{"range loop", &ast.RangeStmt{Body: block}, 0, block},
+		{"other statement", &ast.IfStmt{Body: block}, 0, nil},
+		{"nil", nil, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := len(StmtList(tt.node)); got != tt.wantList {
+				t.Errorf("StmtList: %d statements, want %d", got, tt.wantList)
+			}
+			if got := LoopBody(tt.node); got != tt.wantBody {
+				t.Errorf("LoopBody = %p, want %p", got, tt.wantBody)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@
 package gin
 
 import (
+	"io"
 	"net/http"
 	"time"
 )
@@ -19,6 +20,14 @@ func (c *Context) String(code int, f string, a ...any) {}
 func (c *Context) Copy() *Context                      { return &Context{Request: c.Request, Keys: c.Keys} }
 func (c *Context) Param(key string) string             { return "" }
 func (c *Context) GetString(key string) string         { return "" }
+func (c *Context) Header(key, value string)            {}
+
+// Stream calls step until it returns false or the client goes away, as gin's does.
+func (c *Context) Stream(step func(w io.Writer) bool) bool {
+	for step(c.Writer) {
+	}
+	return false
+}
 
 // Context implements context.Context, as gin's does.
 func (c *Context) Deadline() (time.Time, bool) { return time.Time{}, false }

@@ -1,4 +1,6 @@
-package orphan
+// Package stranded holds sends and receives stranded by a partner that can leave: reported only
+// with -ctxdone.package-channels.
+package stranded
 
 import (
 	"context"
