@@ -32,7 +32,7 @@ var gokerReached = []struct {
 	cfg     ctxdone.Config
 	reached int
 }{
-	{"default configuration", ctxdone.Config{IncludeTests: true}, 11},
+	{"default configuration", ctxdone.Config{IncludeTests: true}, 10},
 	{"package-channels", ctxdone.Config{PackageChannels: true, IncludeTests: true}, 16},
 }
 

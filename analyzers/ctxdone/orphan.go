@@ -163,13 +163,14 @@ type oOp struct {
 
 type orphans struct {
 	c *checker
-	// stranded turns on the stranded-operation check (package-channels); the orphaned-channel
-	// and self-release checks run by default.
-	stranded bool
-	pkg      *types.Package
-	main     bool
-	funcs    []*ssa.Function
-	own      map[*ssa.Function]bool
+	// broad is package-channels: it turns on the stranded-operation check and counts the sends
+	// that fill a constant buffer nobody drains. By default only unbuffered channels that nothing
+	// receives from, channels nothing sends on or closes, and self-releases are reported.
+	broad bool
+	pkg   *types.Package
+	main  bool
+	funcs []*ssa.Function
+	own   map[*ssa.Function]bool
 
 	nodes   []oNode
 	byValue map[ssa.Value]int
@@ -209,7 +210,7 @@ type orphans struct {
 func newOrphans(c *checker, funcs []*ssa.Function) *orphans {
 	o := &orphans{
 		c:         c,
-		stranded:  c.cfg.PackageChannels,
+		broad:     c.cfg.PackageChannels,
 		pkg:       c.pass.Pkg,
 		main:      c.pass.Pkg.Name() == "main",
 		funcs:     funcs,
@@ -1088,7 +1089,12 @@ func (o *orphans) report() {
 		if esc[r] || len(cl.makes) == 0 || o.outsideDriven(cl) {
 			continue
 		}
-		if len(cl.recvs) == 0 && !recvOut[r] && len(cl.sends) > 0 && o.sendsOverflow(cl) {
+		// A buffer's occupancy is counted per class, and a class kept in a field is one channel
+		// per struct value (a registration's errorChan, made with room for its one send, sent on
+		// once per registration by a loop over all of them): by default a buffered channel counts
+		// only when it is not kept in a field or package variable.
+		local := cl.field == nil && !cl.global
+		if len(cl.recvs) == 0 && !recvOut[r] && len(cl.sends) > 0 && (o.broad || local || o.unbuffered(cl)) && o.sendsOverflow(cl) {
 			orphan[r] = true
 		}
 		if len(cl.sends) == 0 && len(cl.closes) == 0 && len(cl.recvs) > 0 && !o.privateBlock(cl) {
@@ -1129,7 +1135,7 @@ func (o *orphans) report() {
 	// (send) is a case of a select that can take another way out.
 	stranded := map[int][]oOp{}
 	for r, cl := range classes {
-		if !o.stranded {
+		if !o.broad {
 			break
 		}
 		if esc[r] || orphan[r] || len(cl.makes) == 0 || len(cl.closes) > 0 || o.outsideDriven(cl) {

@@ -59,20 +59,33 @@ func (c *checker) drainsIn(body *ast.BlockStmt) {
 	type drain struct {
 		timer string
 		recv  *ast.UnaryExpr
+		conds []ast.Expr // the conditions of the if statements around the drain, inside body
 	}
 	var drains []drain
 	var cases []*ast.CommClause
+	var stack []ast.Node
 	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
 		switch n := n.(type) {
 		case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt:
 			return false
 		case *ast.IfStmt:
 			if t, recv := c.drainIf(n); recv != nil {
-				drains = append(drains, drain{t, recv})
+				var conds []ast.Expr
+				for _, s := range stack {
+					if outer, ok := s.(*ast.IfStmt); ok {
+						conds = append(conds, outer.Cond)
+					}
+				}
+				drains = append(drains, drain{t, recv, conds})
 			}
 		case *ast.CommClause:
 			cases = append(cases, n)
 		}
+		stack = append(stack, n)
 		return true
 	})
 	for _, d := range drains {
@@ -83,6 +96,9 @@ func (c *checker) drainsIn(body *ast.BlockStmt) {
 			t := c.timerRecv(cc.Comm)
 			if t == "" || t != d.timer || c.rearms(cc.Body, t) || c.leavesLoop(cc.Body) {
 				continue
+			}
+			if c.recordedIn(cc.Body, d.conds) {
+				continue // `case <-t.C: fired = true` ... `if !fired { if !t.Stop() { <-t.C } }`
 			}
 			if strings.HasSuffix(c.pass.Fset.Position(d.recv.Pos()).Filename, "_test.go") {
 				continue // a test that hangs fails on its own
@@ -99,6 +115,36 @@ func (c *checker) drainsIn(body *ast.BlockStmt) {
 			break
 		}
 	}
+}
+
+// recordedIn reports whether the case body assigns a variable that one of conds tests: the loop
+// records that the case received the timer's value, and the drain runs only on the other branch.
+func (c *checker) recordedIn(caseBody []ast.Stmt, conds []ast.Expr) bool {
+	set := map[types.Object]bool{}
+	for _, st := range caseBody {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if as, ok := n.(*ast.AssignStmt); ok {
+				for _, l := range as.Lhs {
+					if id, ok := ast.Unparen(l).(*ast.Ident); ok {
+						if obj := c.info.ObjectOf(id); obj != nil {
+							set[obj] = true
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	found := false
+	for _, cond := range conds {
+		ast.Inspect(cond, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && set[c.info.Uses[id]] {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // drainIf matches `if !t.Stop() { <-t.C }` and returns t's text and the receive.

@@ -1,6 +1,7 @@
 package spawnloop
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -80,10 +81,10 @@ func (c *checker) classifyRange(rs *ast.RangeStmt, stack []ast.Node, fnIdx, dept
 		s.ch = types.ExprString(rs.X)
 		return s
 	case *types.Array:
-		return source{kind: trips, trips: u.Len()}
+		return arraySource(u)
 	case *types.Pointer:
 		if a, ok := u.Elem().Underlying().(*types.Array); ok {
-			return source{kind: trips, trips: a.Len()}
+			return arraySource(a)
 		}
 		return silentSrc()
 	case *types.Slice:
@@ -177,7 +178,7 @@ func (c *checker) classifyCount(e ast.Expr, stack []ast.Node, fnIdx int, prefix 
 					return silentSrc()
 				}
 			case *types.Array:
-				return source{kind: trips, trips: u.Len()}
+				return arraySource(u)
 			default:
 				return silentSrc()
 			}
@@ -922,4 +923,17 @@ func (c *checker) internalState(t types.Type) bool {
 	}
 	_, isStruct := n.Underlying().(*types.Struct)
 	return isStruct
+}
+
+// arraySource is the source of a range over an array. An array of values holds exactly its length
+// in items: a constant trip count. An array of pointers, interfaces, maps, channels, functions or
+// slices is a fixed-size table whose empty slots are nil (`allocators [4096]*Allocator`, most of
+// them unused): its length bounds the items, but how many are in use is not known, so it counts
+// only in the broad mode, like a slice of unknown origin.
+func arraySource(a *types.Array) source {
+	switch a.Elem().Underlying().(type) {
+	case *types.Pointer, *types.Interface, *types.Map, *types.Chan, *types.Signature, *types.Slice:
+		return source{kind: unknown, desc: fmt.Sprintf("a table of %d slots", a.Len())}
+	}
+	return source{kind: trips, trips: a.Len()}
 }

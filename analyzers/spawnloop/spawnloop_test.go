@@ -57,7 +57,7 @@ func TestUnknownSources(t *testing.T) {
 // expected finding there must go unmet (the facts stay).
 func TestUnknownSourcesOffByDefault(t *testing.T) {
 	t.Parallel()
-	expectSilenced(t, "unknown", 9)
+	expectSilenced(t, "unknown", 10)
 }
 
 // TestListingsOffByDefault runs the default configuration over package listings: directory

@@ -439,7 +439,8 @@ func (d *driver) reportUnloadable(b brokenPkg, fb *fallbackResult) string {
 		detail = relPosn(d.dir, e.pos) + ": " + detail
 	}
 	detail = strings.ReplaceAll(strings.TrimSpace(detail), "\n", "\n\t")
-	done := fb != nil && fb.done[b.path]
+	// Outside a module go/packages loads nothing either, whatever it says.
+	done := fb != nil && fb.done[b.path] && e.cause != "nomodule"
 	head := fmt.Sprintf("package %s cannot be loaded (%s), so it was not analysed", b.path, e.what())
 	if done {
 		head = fmt.Sprintf("package %s cannot be loaded (%s), so go vet could not analyse it", b.path, e.what())

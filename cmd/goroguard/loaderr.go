@@ -131,6 +131,8 @@ var (
 	moduleAtRE = regexp.MustCompile(`^(\S+@v\S+?): `)
 	// The go command's errors about a module that cannot be found or downloaded.
 	moduleErrRE = regexp.MustCompile(`module lookup disabled|replacement directory|missing go\.sum entry|no required module provides|cannot find module providing|unknown revision|invalid version|verifying module|reading https?://|410 Gone|404 Not Found|403 Forbidden`)
+	// The go command's errors about a directory outside any module (no go.mod above it).
+	noModuleRE = regexp.MustCompile(`does not contain main module|go\.mod file not found|cannot find main module`)
 	// A position at the start of go list's error text.
 	leadPosRE = regexp.MustCompile(`^(\S+\.go:\d+(?::\d+)?): `)
 )
@@ -146,6 +148,10 @@ func classify(e *listErr) *loadErr {
 	}
 	le := &loadErr{pos: pos, err: text}
 	switch {
+	case noModuleRE.MatchString(text):
+		// "pattern ./...: directory prefix . does not contain main module": a command-line
+		// pattern, not a //go:embed one.
+		le.cause = "nomodule"
 	case embedRE.MatchString(text):
 		le.cause = "embed"
 	case moduleAtRE.MatchString(text):
@@ -224,6 +230,9 @@ func (e *loadErr) hint() string {
 		return mod + " cannot be downloaded: if the proxy does not serve it (a private, retracted or withdrawn module), " +
 			"let the go command fetch it from its origin (GOPRIVATE or GONOPROXY, with GONOSUMDB), use a vendor directory, or replace it in go.mod; then " + get
 	}
+	if e.cause == "nomodule" {
+		return "run goroguard in a module: a directory with a go.mod file or below one (go mod init creates one); for a go.work workspace, run it where go.work can see the module"
+	}
 	return "fix the error; the go command cannot load the package"
 }
 
@@ -240,6 +249,8 @@ func (e *loadErr) what() string {
 			return "module " + e.module + " is missing"
 		}
 		return "its module is missing"
+	case "nomodule":
+		return "the directory is not inside a module"
 	}
 	return "the go command cannot load it"
 }

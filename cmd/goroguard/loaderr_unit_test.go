@@ -24,6 +24,8 @@ func TestClassifyLoadErr(t *testing.T) {
 			"module", "", "go mod tidy"},
 		{"embed without files", "web/web.go:26:12", "web/web.go:26:12: pattern all:dist/*: no matching files found", "embed", "", "all:dist/* at web/web.go:26:12 matches no files"},
 		{"embed of an empty directory", "e.go:3:12", "e.go:3:12: pattern d: cannot embed directory d: contains no embeddable files", "embed", "", "fix the //go:embed pattern d"},
+		{"no go.mod", "", "pattern ./...: directory prefix . does not contain main module or its selected dependencies", "nomodule", "", "go mod init"},
+		{"no go.mod, Go 1.27 wording", "", "go: go.mod file not found in current directory or any parent directory; see 'go help modules'", "nomodule", "", "a directory with a go.mod file"},
 		{"other", "", "no Go files in /tmp/x", "", "", "cannot load"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -314,3 +314,29 @@ func SyncOnceBackground(poll func(stop <-chan struct{}) bool) {
 	for !poll(stop) {
 	}
 }
+
+// ---- field channels nobody receives from ----
+
+// subscription's acks channel is unbuffered and nothing in the package receives from it: the
+// dispatcher's first ack blocks it for good (the near miss of stranded's buffered epochReg).
+type subscription struct {
+	acks chan error
+}
+
+type hub struct {
+	subs chan *subscription
+}
+
+func NewHub() *hub {
+	h := &hub{subs: make(chan *subscription)}
+	go h.dispatch()
+	return h
+}
+
+func (h *hub) Subscribe() { h.subs <- &subscription{acks: make(chan error)} }
+
+func (h *hub) dispatch() {
+	for s := range h.subs {
+		s.acks <- nil // want `send on field acks blocks forever`
+	}
+}

@@ -103,3 +103,63 @@ func sleepLoop(ctx context.Context, wait func() time.Duration) {
 		}
 	}
 }
+
+// poller sends queued packets, or an empty poll when the poll timer fires first.
+type poller struct {
+	queue chan []byte
+	send  func([]byte)
+}
+
+// pollLoop is fine: the case that receives the timer's value records it in expired, and the drain
+// runs only when expired is false, that is when this iteration did not receive the value.
+func (p *poller) pollLoop(ctx context.Context, delay time.Duration) {
+	timer := time.NewTimer(delay)
+	for {
+		expired := false
+		var pkt []byte
+		select {
+		case pkt = <-p.queue:
+		case <-timer.C:
+			expired = true
+		case <-ctx.Done():
+			return
+		}
+		if expired {
+			delay *= 2
+		} else {
+			if !timer.Stop() {
+				<-timer.C
+			}
+		}
+		timer.Reset(delay)
+		p.send(pkt)
+	}
+}
+
+// pollLoopUnrelated is the near miss: the case records the receive in expired, but the drain is
+// guarded by another condition: when the timer fired while more packets were queued, it waits
+// forever.
+func (p *poller) pollLoopUnrelated(ctx context.Context, delay time.Duration) {
+	timer := time.NewTimer(delay)
+	for {
+		expired := false
+		var pkt []byte
+		select {
+		case pkt = <-p.queue:
+		case <-timer.C:
+			expired = true
+		case <-ctx.Done():
+			return
+		}
+		if len(p.queue) > 0 {
+			if !timer.Stop() {
+				<-timer.C // want `this drain of timer.C blocks forever after the select case at line \d+ has received the timer's value without re-arming it`
+			}
+		}
+		if expired {
+			delay *= 2
+		}
+		timer.Reset(delay)
+		p.send(pkt)
+	}
+}

@@ -201,3 +201,14 @@ func readEntity(entity *eventEntity) {
 	}
 	wg.Wait()
 }
+
+type sample struct{ v int }
+
+// fanArray starts one goroutine per element of a large array of values: exactly 20000 items.
+func fanArray(samples *[20000]sample) {
+	for i := range samples {
+		go flushSample(samples[i]) // want `go statement in a loop of 20000 iterations starts one goroutine per item`
+	}
+}
+
+func flushSample(s sample) {}
