@@ -311,7 +311,9 @@
 //     sends, counted in loops and calls, can fill; a buffered channel kept in a struct field is
 //     counted only with -ctxdone.package-channels, because the count is per field and a field is
 //     one channel per struct value: a registration's one-slot error channel, sent on once per
-//     registration by a dispatcher loop, looks full);
+//     registration by a dispatcher loop, looks full; a send in a callback another package runs
+//     counts once by default, as many times as the callback is made in a loop, and as many in
+//     the broad mode);
 //   - a function receives from it, and its only release is that same function's `defer close`:
 //     the close runs when the function returns, which it cannot do.
 //
@@ -417,8 +419,10 @@
 //
 // Not reported: a case that leaves the loop (return, labelled break, goto, t.Fatal, log.Fatal,
 // os.Exit, panic), a case that records the receive in a variable the drain's enclosing if tests
-// (`case <-t.C: fired = true` ... `if !fired { if !t.Stop() { <-t.C } }`), a loop that makes a
-// new timer every iteration, drains that are not the only
+// (`case <-t.C: fired = true` ... `if !fired { if !t.Stop() { <-t.C } }`), a t.Reset on every
+// way from the case to the drain (a Reset statement of the loop body between them, or right
+// before the select whose other case holds the drain), a loop that makes a new timer every
+// iteration, drains that are not the only
 // statement of the `if`, and drains in _test.go files (a hanging test fails on its own).
 //
 // # Flags

@@ -1491,8 +1491,20 @@ func (o *orphans) timesOnce(fn *ssa.Function, makers map[*ssa.Function]bool, mem
 	if makers[fn] {
 		return 1
 	}
-	if depth > 8 || o.open(fn) {
+	if depth > 8 {
 		return many
+	}
+	if o.open(fn) {
+		// Called by code outside the package (a callback, a goroutine wrapper): how often is
+		// not known. The broad mode takes it as many; by default it counts once, so that a
+		// buffer of one for a callback's single send is not called full.
+		if o.broad || o.closureInLoop(fn) {
+			return many
+		}
+		if fn.Parent() != nil {
+			return o.times(fn.Parent(), makers, memo, depth+1) // once per run of its maker
+		}
+		return 1
 	}
 	calls := o.calls[fn]
 	if len(calls) == 0 {
@@ -1512,6 +1524,23 @@ func (o *orphans) timesOnce(fn *ssa.Function, makers map[*ssa.Function]bool, mem
 		}
 	}
 	return total
+}
+
+// closureInLoop reports whether the function literal fn is made in a loop of its enclosing
+// function: each iteration hands out another copy.
+func (o *orphans) closureInLoop(fn *ssa.Function) bool {
+	parent := fn.Parent()
+	if parent == nil {
+		return false
+	}
+	for _, b := range parent.Blocks {
+		for _, in := range b.Instrs {
+			if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn && o.inLoop[b] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // constInt returns the value of an integer constant, or of a parameter every static call passes

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/goroguard/goroguard/internal/astx"
 	"github.com/goroguard/goroguard/internal/costs"
 )
 
@@ -96,6 +97,9 @@ func (c *checker) drainsIn(body *ast.BlockStmt) {
 			t := c.timerRecv(cc.Comm)
 			if t == "" || t != d.timer || c.rearms(cc.Body, t) || c.leavesLoop(cc.Body) {
 				continue
+			}
+			if c.resetBetween(body, t, cc.Pos(), d.recv.Pos()) || resetBeforeSelect(body, t, cc.Pos(), d.recv.Pos()) {
+				continue // the loop re-arms the timer on the way from the case to the drain
 			}
 			if c.recordedIn(cc.Body, d.conds) {
 				continue // `case <-t.C: fired = true` ... `if !fired { if !t.Stop() { <-t.C } }`
@@ -249,6 +253,84 @@ func (c *checker) rearms(stmts []ast.Stmt, t string) bool {
 		})
 	}
 	return found
+}
+
+// resetBetween reports whether every way from the select case at casePos to the drain at
+// drainPos passes a t.Reset that is one of the loop body's own statements (not under an if, a
+// case or a nested loop). Within an iteration the statements run in order; from the case to a
+// drain in the same statement (another case of the same select) or in an earlier one, the way
+// wraps around through the next iteration's start.
+func (c *checker) resetBetween(body *ast.BlockStmt, t string, casePos, drainPos token.Pos) bool {
+	at := func(pos token.Pos) int {
+		for i, st := range body.List {
+			if st.Pos() <= pos && pos < st.End() {
+				return i
+			}
+		}
+		return -1
+	}
+	from, to := at(casePos), at(drainPos)
+	if from < 0 || to < 0 {
+		return false
+	}
+	for i, st := range body.List {
+		if !isResetOf(st, t) {
+			continue
+		}
+		if to > from && from < i && i < to {
+			return true // later in the same iteration, before the drain
+		}
+		if to <= from && (i > from || i < to) {
+			return true // after the case's statement, or before the drain's in the next iteration
+		}
+	}
+	return false
+}
+
+// resetBeforeSelect reports whether the case at casePos and the drain at drainPos are in one
+// select statement that a t.Reset statement precedes in the same statement list: every arrival
+// at that select re-arms the timer, so a drain in another of its cases never follows the case
+// that took the value (`timer.Reset(d); select { case out <- m: drain; case <-timer.C: }`).
+func resetBeforeSelect(body *ast.BlockStmt, t string, casePos, drainPos token.Pos) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		list := astx.StmtList(n)
+		for i, st := range list {
+			sel, ok := st.(*ast.SelectStmt)
+			if !ok || casePos < sel.Pos() || casePos >= sel.End() || drainPos < sel.Pos() || drainPos >= sel.End() {
+				continue
+			}
+			for _, before := range list[:i] {
+				if isResetOf(before, t) {
+					found = true
+				}
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// isResetOf reports whether st is `t.Reset(d)` or `ok := t.Reset(d)`.
+func isResetOf(st ast.Stmt, t string) bool {
+	var x ast.Expr
+	switch st := st.(type) {
+	case *ast.ExprStmt:
+		x = st.X
+	case *ast.AssignStmt:
+		if len(st.Rhs) == 1 {
+			x = st.Rhs[0]
+		}
+	}
+	call, ok := ast.Unparen(x).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == "Reset" && types.ExprString(sel.X) == t
 }
 
 // assigns reports whether body assigns or declares t (outside function literals).

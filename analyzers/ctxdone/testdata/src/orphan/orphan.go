@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ---- a field channel received from, never sent on or closed ----
@@ -340,3 +342,19 @@ func (h *hub) dispatch() {
 		s.acks <- nil // want `send on field acks blocks forever`
 	}
 }
+
+// ---- buffered channels sent on from callbacks other packages run ----
+
+// ReindexEach (the near miss of stranded.ReindexInBackground): the callbacks are handed out in a loop, each sending on the one
+// buffer nobody reads; the second send blocks for good.
+func ReindexEach(g *errgroup.Group, shards []string) {
+	finished := make(chan error, 1)
+	for range shards {
+		g.Go(func() error {
+			finished <- reindex() // want `send on the channel made at line \d+ blocks forever`
+			return nil
+		})
+	}
+}
+
+func reindex() error { return nil }

@@ -163,3 +163,45 @@ func (p *poller) pollLoopUnrelated(ctx context.Context, delay time.Duration) {
 		p.send(pkt)
 	}
 }
+
+// forward hands messages on with a per-message timeout. The timer is re-armed at the top of every
+// iteration, so after the timeout case took its value the next iteration's Reset starts it again
+// before the delivery case can drain it: fine.
+func forward(ctx context.Context, in <-chan string, out chan<- string, timeout time.Duration) { // want forward:"chanparams\\(1:drains\\)"
+	timer := time.NewTimer(timeout)
+	for msg := range in {
+		timer.Reset(timeout)
+		select {
+		case out <- msg:
+			if !timer.Stop() {
+				<-timer.C
+			}
+		case <-timer.C:
+			log.Printf("dropped %q after %v", msg, timeout)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// deliver re-arms the timer right before the select, inside the switch: every arrival at the
+// select is freshly armed, so the drain in the delivery case never follows the timeout case: fine.
+func deliver(ctx context.Context, in <-chan any, out chan<- string, timeout time.Duration) { // want deliver:"chanparams\\(1:drains\\)"
+	timer := time.NewTimer(timeout)
+	for m := range in {
+		switch m := m.(type) {
+		case string:
+			timer.Reset(timeout)
+			select {
+			case out <- m:
+				if !timer.Stop() {
+					<-timer.C
+				}
+			case <-timer.C:
+				log.Printf("dropped %q", m)
+			}
+		case error:
+			log.Print(m)
+		}
+	}
+}
