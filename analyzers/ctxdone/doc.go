@@ -462,6 +462,11 @@
 //
 // # Known limits
 //
+//   - Process-lifetime spawners in libraries: a server's Start or Serve whose only early exit is
+//     the process's shutdown context, or an error its callers in another package answer with
+//     log.Fatal, strands the goroutine only while the process exits; without facts about the
+//     callers it is reported like any other premature return (held-out runs 5 and 6: tile38
+//     internal/server, keda pkg/metricsservice).
 //   - Work is bounded per function: each local channel costs a walk of the function that makes it,
 //     so after about 2 million syntax nodes and control-flow blocks in one function (a generated
 //     function with thousands of channels) its remaining channels are not checked.
