@@ -214,7 +214,7 @@ func (c *checker) classifyData(e ast.Expr, stack []ast.Node, fnIdx, depth int) s
 		}
 		if f, ok := apis.CalledFunc(info, x); ok {
 			if d, ok := dataFuncs[f]; ok {
-				if d == "glob" && len(x.Args) > 0 && ownPattern(info, x.Args[len(x.Args)-1]) {
+				if d == descGlob && len(x.Args) > 0 && ownPattern(info, x.Args[len(x.Args)-1]) {
 					return silentSrc() // the program's own file names (leftover temporary files)
 				}
 				if dirListing(d) && !c.cfg.ReportUnknownSources {

@@ -15,14 +15,14 @@ import (
 // dataFuncs return a slice whose length the input decides: a directory listing, a glob, the files
 // of a package found on disk.
 var dataFuncs = map[apis.Func]string{
-	{Pkg: "os", Name: "ReadDir"}:           "directory listing",
-	{Pkg: "io/ioutil", Name: "ReadDir"}:    "directory listing",
-	{Pkg: "io/fs", Name: "ReadDir"}:        "directory listing",
-	{Pkg: "path/filepath", Name: "Glob"}:   "glob",
-	{Pkg: "io/fs", Name: "Glob"}:           "glob",
+	{Pkg: "os", Name: "ReadDir"}:           descDirListing,
+	{Pkg: "io/ioutil", Name: "ReadDir"}:    descDirListing,
+	{Pkg: "io/fs", Name: "ReadDir"}:        descDirListing,
+	{Pkg: "path/filepath", Name: "Glob"}:   descGlob,
+	{Pkg: "io/fs", Name: "Glob"}:           descGlob,
 	{Pkg: "encoding/csv", Name: "ReadAll"}: "csv records",
-	{Pkg: "go/build", Name: "Import"}:      "package files listed by",
-	{Pkg: "go/build", Name: "ImportDir"}:   "package files listed by",
+	{Pkg: "go/build", Name: "Import"}:      descPackageFilesListed,
+	{Pkg: "go/build", Name: "ImportDir"}:   descPackageFilesListed,
 }
 
 // dirListing reports whether a dataFuncs or dataMethods description names a directory listing: a
@@ -32,23 +32,31 @@ var dataFuncs = map[apis.Func]string{
 // report-unknown-sources.
 func dirListing(desc string) bool {
 	switch desc {
-	case "directory listing", "glob", "package files listed by", "package files":
+	case descDirListing, descGlob, descPackageFilesListed, descPackageFiles:
 		return true
 	}
 	return false
 }
 
+// The descriptions of directory listings in the tables below; dirListing tells them apart.
+const (
+	descDirListing         = "directory listing"
+	descGlob               = "glob"
+	descPackageFilesListed = "package files listed by"
+	descPackageFiles       = "package files"
+)
+
 // dataMethods are methods that return an input-sized collection.
 var dataMethods = map[apis.Method]string{
-	{Pkg: "os", Type: "File", Name: "ReadDir"}:             "directory listing",
-	{Pkg: "os", Type: "File", Name: "Readdir"}:             "directory listing",
-	{Pkg: "os", Type: "File", Name: "Readdirnames"}:        "directory listing",
+	{Pkg: "os", Type: "File", Name: "ReadDir"}:             descDirListing,
+	{Pkg: "os", Type: "File", Name: "Readdir"}:             descDirListing,
+	{Pkg: "os", Type: "File", Name: "Readdirnames"}:        descDirListing,
 	{Pkg: "encoding/csv", Type: "Reader", Name: "ReadAll"}: "csv records",
 	{Pkg: "net/url", Type: "URL", Name: "Query"}:           "query parameters",
 	{Pkg: "net/url", Type: "Values", Name: "Get"}:          "query parameter",
 	{Pkg: "net/http", Type: "Request", Name: "Cookies"}:    "request cookies",
-	{Pkg: "go/build", Type: "Context", Name: "Import"}:     "package files listed by",
-	{Pkg: "go/build", Type: "Context", Name: "ImportDir"}:  "package files listed by",
+	{Pkg: "go/build", Type: "Context", Name: "Import"}:     descPackageFilesListed,
+	{Pkg: "go/build", Type: "Context", Name: "ImportDir"}:  descPackageFilesListed,
 }
 
 // splitFuncs cut a string into items: the result follows input only when the string does (the
@@ -96,13 +104,13 @@ var requestFields = map[string]bool{
 
 // listingFields are struct fields that list what was found on disk (the field's package and name).
 var listingFields = map[apis.Func]string{
-	{Pkg: "go/build", Name: "GoFiles"}:                               "package files",
-	{Pkg: "go/build", Name: "CgoFiles"}:                              "package files",
-	{Pkg: "go/build", Name: "TestGoFiles"}:                           "package files",
-	{Pkg: "go/build", Name: "XTestGoFiles"}:                          "package files",
-	{Pkg: "golang.org/x/tools/go/packages", Name: "GoFiles"}:         "package files",
-	{Pkg: "golang.org/x/tools/go/packages", Name: "CompiledGoFiles"}: "package files",
-	{Pkg: "golang.org/x/tools/go/packages", Name: "OtherFiles"}:      "package files",
+	{Pkg: "go/build", Name: "GoFiles"}:                               descPackageFiles,
+	{Pkg: "go/build", Name: "CgoFiles"}:                              descPackageFiles,
+	{Pkg: "go/build", Name: "TestGoFiles"}:                           descPackageFiles,
+	{Pkg: "go/build", Name: "XTestGoFiles"}:                          descPackageFiles,
+	{Pkg: "golang.org/x/tools/go/packages", Name: "GoFiles"}:         descPackageFiles,
+	{Pkg: "golang.org/x/tools/go/packages", Name: "CompiledGoFiles"}: descPackageFiles,
+	{Pkg: "golang.org/x/tools/go/packages", Name: "OtherFiles"}:      descPackageFiles,
 }
 
 // chanMethods return a channel that delivers messages received from another process: a queue
