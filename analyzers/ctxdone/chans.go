@@ -176,6 +176,9 @@ type use struct {
 	// happen after the spawner has left; need() then ignores them.
 	srcClosed bool
 	allMax    int // the maximum over paths of all sends, errSends included (0: not computed)
+	// tripSends: sends counts a send in a loop with constant bounds once per trip (trips.go),
+	// so the per-path maximum, which counts a loop's blocks once, does not apply.
+	tripSends bool
 }
 
 // need says what the other end must do for the body's operations to complete, and the number of
@@ -370,6 +373,13 @@ func (c *checker) summarize(fn ast.Node, obj types.Object) use {
 				u.errLoop = u.errLoop || loop
 				break
 			}
+			if loop && !guarded {
+				if n := c.sendTrips(stack); n >= 0 {
+					u.sends += int(n) // unconditional, in loops with constant bounds
+					u.tripSends = true
+					break
+				}
+			}
 			u.sends++
 			u.sendsLoop = u.sendsLoop || loop
 		case opRecv:
@@ -385,18 +395,27 @@ func (c *checker) summarize(fn ast.Node, obj types.Object) use {
 			u.closes = true
 		case opLen:
 		default:
+			if call, i := callArg(id, stack); call != nil && !guarded {
+				trips := int64(1)
+				if loop {
+					trips = c.sendTrips(stack)
+				}
+				if p, ok := c.argUse(call, i); ok && u.foldCall(p, trips) {
+					break
+				}
+			}
 			u.escape = true
 		}
 		return true
 	})
-	if u.sends > 1 && !u.sendsLoop && !u.escape && u.errSends == 0 {
+	if u.sends > 1 && !u.sendsLoop && !u.tripSends && !u.escape && u.errSends == 0 {
 		if g := c.cfgOf(fn); g != nil {
-			u.sends = maxSends(g, obj, c.info)
+			u.sends = c.maxSends(g, obj)
 		}
 	}
-	if u.errSends > 0 && u.sends+u.errSends > 1 && !u.sendsLoop && !u.errLoop && !u.escape {
+	if u.errSends > 0 && u.sends+u.errSends > 1 && !u.sendsLoop && !u.tripSends && !u.errLoop && !u.escape {
 		if g := c.cfgOf(fn); g != nil {
-			u.allMax = maxSends(g, obj, c.info)
+			u.allMax = c.maxSends(g, obj)
 		}
 	}
 	return u
@@ -404,15 +423,19 @@ func (c *checker) summarize(fn ast.Node, obj types.Object) use {
 
 // maxSends returns the largest number of plain sends on obj along any path through g: sends on
 // different branches (`if err != nil { ch <- err; return }; ch <- v`) do not add up. Sends are not
-// in loops here, so the graph's cycles carry no sends and a bounded relaxation converges.
-func maxSends(g *cfg.CFG, obj types.Object, info *types.Info) int {
+// in loops here, so the graph's cycles carry no sends and a bounded relaxation converges. A call
+// to a helper that sends weighs as many sends as the helper makes.
+func (c *checker) maxSends(g *cfg.CFG, obj types.Object) int {
 	weight := make(map[*cfg.Block]int, len(g.Blocks))
 	for _, b := range g.Blocks {
 		for _, n := range b.Nodes {
 			if s, ok := n.(*ast.SendStmt); ok {
-				if id, ok := ast.Unparen(s.Chan).(*ast.Ident); ok && info.Uses[id] == obj {
+				if id, ok := ast.Unparen(s.Chan).(*ast.Ident); ok && c.info.Uses[id] == obj {
 					weight[b]++
 				}
+			}
+			if w := c.callSendWeight(n, obj); w > 0 {
+				weight[b] += w
 			}
 		}
 	}

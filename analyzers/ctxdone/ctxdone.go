@@ -37,12 +37,12 @@ type Config struct {
 	// (ordinary files that import a testing package). Off by default: on the first held-out run
 	// (issue 10/16) none of the findings in _test.go files was wanted.
 	IncludeTests bool `json:"include-tests"`
-	// PackageChannels turns on the stranded-operation check (orphan.go): a goroutine's plain send
-	// or receive on a channel kept in a field whose every partner is a select case that can
-	// leave; and it counts the sends that fill a buffered channel kept in a field. Off by default:
-	// on the first held-out run 1 of the 5 stranded findings was wanted (the others were
-	// long-lived receivers that leave only at shutdown), and on the fourth none of the 9 buffered
-	// field-channel findings was. The other orphaned-channel and self-wait checks run by default.
+	// PackageChannels widens the stranded-operation check (orphan.go) to goroutines that could
+	// not have watched the way out their partner takes (by default only those that could are
+	// reported), and counts the sends that fill a buffered channel kept in a field. Off by
+	// default: on the first held-out run 1 of the 5 stranded findings was wanted (the others were
+	// long-lived receivers that leave only at shutdown, on a context the senders never had), and
+	// on the fourth none of the 9 buffered field-channel findings was.
 	PackageChannels bool `json:"package-channels"`
 }
 
@@ -56,7 +56,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.IncludeTests, "include-tests", c.IncludeTests,
 		"report goroutines started in _test.go files and in test helpers (files that import testing)")
 	fs.BoolVar(&c.PackageChannels, "package-channels", c.PackageChannels,
-		"also report sends and receives on field channels stranded by a partner that can leave, and buffered field channels the sends can fill (less precise: receivers that leave at shutdown, and one channel per struct value, look the same)")
+		"also report sends and receives on field channels stranded by a partner that leaves on something the goroutine cannot watch, and buffered field channels the sends can fill (less precise: receivers that leave at shutdown, and one channel per struct value, look the same)")
 }
 
 // Analyzer is ctxdone with the default configuration (Bazel nogo and vet use this variable).
@@ -115,6 +115,10 @@ type checker struct {
 	testFiles map[*token.File]bool
 	// command caches commandPackage.
 	command *bool
+	// decls and paramUses serve argUse (calleeuse.go): the package's function declarations and
+	// their channel parameters' summaries.
+	decls     map[*types.Func]*ast.FuncDecl
+	paramUses map[paramKey]*paramUse
 }
 
 // maxFuncWork bounds the channel checks' work in one function. Each local channel costs a walk of

@@ -45,7 +45,7 @@ func TestAnalyzer(t *testing.T) {
 // TestSuggestedFixes checks the buffer fix of the premature-return leak against the .golden file.
 func TestSuggestedFixes(t *testing.T) {
 	t.Parallel()
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxdone.New(ctxdone.Default()), "premature")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxdone.New(ctxdone.Default()), "premature", "handoff")
 }
 
 // TestFlags checks that the flag changes only its own analyzer instance.

@@ -71,12 +71,39 @@
 // assigned once, used there only by send, receive, range, close, len and cap, and by the
 // goroutines started there (function literals, or named functions whose parameters are
 // summarised by a fact). A channel that is returned (also as a named result), stored, passed
-// to any other function or captured by another closure is left alone. Sends in a select with
-// another case, a buffer that holds every send, a receive or close on every path (including a
-// deferred close), and paths that end in panic or os.Exit are fine. The number of sends is
-// counted along the goroutine's paths (sends on exclusive branches do not add up); a send in a
-// loop, or a go statement in a loop that does not also make the channel, makes the count
-// unknown: then only an unbuffered channel is reported, and no fix is offered.
+// to a function whose use of it is not known or captured by another closure is left alone.
+// Sends in a select with another case, a buffer that holds every send, a receive or close on
+// every path (including a deferred close), and paths that end in panic or os.Exit are fine. The
+// number of sends is counted along the goroutine's paths (sends on exclusive branches do not add
+// up); a send in a loop, or a go statement in a loop that does not also make the channel, makes
+// the count unknown: then only an unbuffered channel is reported, and no fix is offered.
+//
+// Two refinements reach further. A goroutine that hands the channel to a helper (`defer
+// close(out); produce(ctx, out)`) is judged by what the helper does with it: its
+// ChanParamsFact in another package, its own body in this one (a helper behind an interface or
+// a function value still makes the channel escape). And a send that runs unconditionally in
+// loops with constant bounds (`for i := 0; i < 8; i++ { out <- v }`, `for range 3`), with no
+// break, continue, return or goto in the body, counts once per trip: eight sends into
+// `make(chan T, 6)` leave two blocked after an early return, and the fix gives the buffer room
+// for eight.
+//
+// WRONG: the prober sends eight answers into six slots, and AnyProbe stops reading at the first
+// good one.
+//
+//	func probe(out chan<- bool) {
+//		for i := 0; i < 8; i++ {
+//			out <- check(i)
+//		}
+//	}
+//	answers := make(chan bool, 6)
+//	go func() { defer close(answers); probe(answers) }()
+//	for ok := range answers {
+//		if ok {
+//			return true
+//		}
+//	}
+//
+// RIGHT: `answers := make(chan bool, 8)`.
 //
 // # Late send on a channel the spawner closes
 //
@@ -297,8 +324,8 @@
 //
 // # Orphaned channels
 //
-// This section and the next describe checks that run only with -ctxdone.package-channels (see
-// Flags).
+// This section and the next describe package-wide checks: they run by default, and
+// -ctxdone.package-channels widens them (see Flags).
 //
 // A channel the package makes is followed wherever it travels inside the package: struct fields,
 // slices and maps of channels, package variables, closures, parameters and results of the
@@ -367,12 +394,39 @@
 //
 // RIGHT: give the send the same way out: `select { case c.results <- r: case <-ctx.Done(): }`.
 //
-// Each finding is reported at the blocking operation, with the channel's make (or the other
-// end's select cases) as related information. The package's SSA form is built only for packages
-// that contain a make(chan).
+// By default a stranded operation is reported only when the stranded goroutine could have
+// watched the way out its partner takes, so that the fix is one select case away: the way out
+// receives from a field of a struct the goroutine holds (`case <-n.stop:` while the goroutine
+// runs a method of n, `stopper.ShouldStop()`, a method returning such a field, or
+// `s.ctx.Done()`), or from the very context or channel of a function the goroutine is nested in
+// (a parameter or local of that function). When the partner leaves on something the goroutine
+// cannot see, as in the Collector above (the loop's own ctx parameter, which Add never had), or
+// a request's context where the loop leaves on its own, the loop usually leaves only when its
+// owner shuts down, often with the process: that shape is reported only with
+// -ctxdone.package-channels. The message names the case to add.
 //
-// Orphaned channels and self-waits are reported by default; stranded operations only with
-// -ctxdone.package-channels (see Flags).
+// WRONG (reported by default): a report started after Stop blocks forever; it holds n.
+//
+//	func (n *Node) run() {
+//		for {
+//			select {
+//			case c := <-n.status:
+//				c <- n.current()
+//			case <-n.stop:
+//				return
+//			}
+//		}
+//	}
+//	func (n *Node) report() { c := make(chan int); n.status <- c; use(<-c) }
+//
+// RIGHT: `select { case n.status <- c: use(<-c); case <-n.stop: }`.
+//
+// Each finding is reported at the blocking operation, with the channel's make (or the other
+// end's select cases, and the way out to watch) as related information. The package's SSA form
+// is built only for packages that contain a make(chan).
+//
+// Orphaned channels, self-waits and stranded operations the goroutine could watch are reported
+// by default; the other stranded operations only with -ctxdone.package-channels (see Flags).
 //
 // Known limits of these two checks:
 //   - The value flow is unification: every struct's field is one channel, and two functions that
@@ -392,6 +446,8 @@
 //     variables (or in slices and maps kept there); local channels are the premature-return
 //     check's. A struct kept in a package variable is a process-wide singleton: what its loops
 //     strand when the process shuts down is not reported.
+//   - Whether the stranded goroutine could watch a way out kept in a field is decided by type: a
+//     struct of the same type counts even when it is another value.
 //
 // # Timer drains
 //
@@ -444,16 +500,17 @@
 //     15. Test helpers in ordinary files joined them after the third held-out run: a k6
 //     browser-test helper whose goroutine is stranded only when its caller's require.NoError has
 //     already failed.
-//   - -ctxdone.package-channels (golangci-lint setting package-channels, default false): turn on
-//     the check of the section "Stranded operations" (orphaned channels, self-waits and timer
-//     drains are always on), and counts the sends that fill a constant buffer of a channel kept
-//     in a struct field. With it, GoKer recall is 16 of 23 orphaned-channel kernels (TestGoKer),
-//     10 of 23 without it. The fourth held-out run found 9 findings, none wanted, of buffered
-//     field channels (one per registration, each sent on once) in the default mode of that run. Off by default since the first held-out run: of its 5
-//     findings there 1 was wanted, because a long-lived receiver loop that leaves on ctx.Done()
-//     strands its senders only at shutdown, which looks the same as the bugs it finds. The
-//     orphaned-channel findings of that run (3, none wanted) were test doubles in a helper file
-//     that imports testing, which is now test code (see include-tests).
+//   - -ctxdone.package-channels (golangci-lint setting package-channels, default false): also
+//     report the stranded operations whose goroutine could not have watched the way out its
+//     partner takes (see "Stranded operations"; orphaned channels, self-waits, timer drains and
+//     the watchable stranded operations are always on), and count the sends that fill a constant
+//     buffer of a channel kept in a struct field. With it, GoKer recall is 17 of 23
+//     orphaned-channel kernels (TestGoKer), 15 of 23 without it. Off by default since the first
+//     held-out run: of its 5 stranded findings 1 was wanted, because a long-lived receiver loop
+//     that leaves on its own ctx.Done() strands senders that never had that context only at
+//     shutdown, which looks the same as the bugs it finds. The fourth held-out run found 9
+//     findings, none wanted, of buffered field channels (one per registration, each sent on
+//     once).
 //
 // # Suppressing a finding
 //

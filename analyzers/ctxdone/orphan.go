@@ -1133,11 +1133,8 @@ func (o *orphans) report() {
 	}
 	// Stranded operations: a goroutine's plain send (receive) on a channel whose every receive
 	// (send) is a case of a select that can take another way out.
-	stranded := map[int][]oOp{}
+	stranded := map[int][]strandedOp{}
 	for r, cl := range classes {
-		if !o.broad {
-			break
-		}
 		if esc[r] || orphan[r] || len(cl.makes) == 0 || len(cl.closes) > 0 || o.outsideDriven(cl) {
 			continue
 		}
@@ -1154,7 +1151,9 @@ func (o *orphans) report() {
 		if len(cl.recvs) > 0 && !recvOut[r] && o.unbuffered(cl) {
 			for _, op := range cl.sends {
 				if op.sel == nil && o.inGoroutine(op.fn) && o.allLeavable(cl.recvs, op.fn) {
-					stranded[r] = append(stranded[r], op)
+					if way := o.couldWatch(cl.recvs, op.fn); way != nil || o.broad {
+						stranded[r] = append(stranded[r], strandedOp{op, way})
+					}
 				}
 			}
 		}
@@ -1163,7 +1162,9 @@ func (o *orphans) report() {
 			// semaphore's release, a queue drained by len checks.)
 			for _, op := range cl.recvs {
 				if op.sel == nil && o.inGoroutine(op.fn) && o.allLeavable(cl.sends, op.fn) {
-					stranded[r] = append(stranded[r], op)
+					if way := o.couldWatch(cl.sends, op.fn); way != nil || o.broad {
+						stranded[r] = append(stranded[r], strandedOp{op, way})
+					}
 				}
 			}
 		}
@@ -1175,8 +1176,8 @@ func (o *orphans) report() {
 	sort.Slice(sroots, func(i, j int) bool { return classes[sroots[i]].makes[0].Pos() < classes[sroots[j]].makes[0].Pos() })
 	for _, r := range sroots {
 		cl := classes[r]
-		for _, op := range stranded[r] {
-			o.reportStranded(op, cl)
+		for _, so := range stranded[r] {
+			o.reportStranded(so, cl)
 		}
 	}
 
@@ -1213,20 +1214,7 @@ func (o *orphans) report() {
 // function or in the functions that call it) is its completion signal, not a way out: the other
 // side leaves through it only after the goroutine is done.
 func (o *orphans) allLeavable(ops []oOp, stranded *ssa.Function) bool {
-	self := map[*ssa.Function]bool{stranded: true}
-	frontier := []*ssa.Function{stranded}
-	for depth := 0; depth < 3; depth++ {
-		var next []*ssa.Function
-		for _, f := range frontier {
-			for _, c := range o.calls[f] {
-				if p := c.Parent(); p != nil && !self[p] {
-					self[p] = true
-					next = append(next, p)
-				}
-			}
-		}
-		frontier = next
-	}
+	self := o.selfAndCallers(stranded)
 	for _, op := range ops {
 		if op.sel == nil {
 			return false
@@ -1254,6 +1242,26 @@ func (o *orphans) allLeavable(ops []oOp, stranded *ssa.Function) bool {
 		}
 	}
 	return true
+}
+
+// selfAndCallers returns fn and the functions that call it, up to three calls up: a channel they
+// send on or close is fn's own completion signal.
+func (o *orphans) selfAndCallers(fn *ssa.Function) map[*ssa.Function]bool {
+	self := map[*ssa.Function]bool{fn: true}
+	frontier := []*ssa.Function{fn}
+	for depth := 0; depth < 3; depth++ {
+		var next []*ssa.Function
+		for _, f := range frontier {
+			for _, c := range o.calls[f] {
+				if p := c.Parent(); p != nil && !self[p] {
+					self[p] = true
+					next = append(next, p)
+				}
+			}
+		}
+		frontier = next
+	}
+	return self
 }
 
 // signalledBy reports whether the channel a select case receives from is sent on or closed by one
@@ -1337,7 +1345,8 @@ func (o *orphans) inGoroutine(fn *ssa.Function) bool {
 	return true
 }
 
-func (o *orphans) reportStranded(op oOp, cl *orphanClass) {
+func (o *orphans) reportStranded(so strandedOp, cl *orphanClass) {
+	op := so.op
 	if !op.pos.IsValid() || strings.HasSuffix(o.c.pass.Fset.Position(op.pos).Filename, "_test.go") {
 		return
 	}
@@ -1352,6 +1361,13 @@ func (o *orphans) reportStranded(op oOp, cl *orphanClass) {
 			funcLabel(op.fn), name, costs.ParkedGoroutine.Summary)
 		rel = "this receive can be skipped: the select has another way out"
 	}
+	if so.way != nil {
+		what := "send"
+		if op.kind == oRecv {
+			what = "receive"
+		}
+		msg += fmt.Sprintf("; make the %s a select with a case on the way out the other side takes (%s)", what, render(so.way.Comm))
+	}
 	d := analysis.Diagnostic{Pos: op.pos, End: op.pos + 1, Message: msg, URL: costs.ParkedGoroutine.URL}
 	others := cl.recvs
 	if op.kind == oRecv {
@@ -1362,6 +1378,10 @@ func (o *orphans) reportStranded(op oOp, cl *orphanClass) {
 			break
 		}
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: other.pos, End: other.pos + 1, Message: rel})
+	}
+	if so.way != nil {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: so.way.Pos(), End: so.way.Pos() + 1,
+			Message: "the other side leaves through this case; the stranded goroutine can watch the same channel"})
 	}
 	o.c.reportLater(d)
 }

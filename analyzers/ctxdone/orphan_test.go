@@ -23,6 +23,7 @@ func TestOrphans(t *testing.T) {
 		{"fields, containers, calls, function values, buffers and self-waits (default)", ctxdone.Config{IncludeTests: true}, []string{"orphan"}},
 		{"the same with package-channels", ctxdone.Config{PackageChannels: true, IncludeTests: true}, []string{"orphan"}},
 		{"stranded operations with package-channels", ctxdone.Config{PackageChannels: true, IncludeTests: true}, []string{"stranded"}},
+		{"stranded operations whose goroutine could watch the way out (default)", ctxdone.Config{IncludeTests: true}, []string{"watched"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
