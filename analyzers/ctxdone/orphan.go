@@ -1194,8 +1194,11 @@ func (o *orphans) report() {
 			ops = cl.sends
 		}
 		for _, op := range ops {
-			if f := self[r]; f != nil && op.fn != f {
-				continue // another goroutine's receive: the deferred close releases it
+			if f := self[r]; f != nil && (op.fn != f || !deferredBefore(cl.closes, op)) {
+				// Another goroutine's receive, or one on a path where this call has not
+				// deferred the close (`if closing { <-done } else { defer close(done) }`): an
+				// earlier call's deferred close releases it.
+				continue
 			}
 			if op.sel != nil && !o.selectStuck(op.sel, orphan) {
 				continue
@@ -1400,6 +1403,36 @@ func (o *orphans) privateBlock(cl *orphanClass) bool {
 		}
 	}
 	return true
+}
+
+// deferredBefore reports whether a deferred close of the channel is registered on every path to
+// op, in op's own function: its defer statement dominates the receive.
+func deferredBefore(closes []oOp, op oOp) bool {
+	for _, c := range closes {
+		d, ok := c.instr.(*ssa.Defer)
+		if !ok || c.fn != op.fn || op.instr == nil {
+			continue
+		}
+		db, ob := d.Block(), op.instr.Block()
+		if db == nil || ob == nil {
+			continue
+		}
+		if db != ob {
+			if db.Dominates(ob) {
+				return true
+			}
+			continue
+		}
+		for _, in := range db.Instrs {
+			if in == ssa.Instruction(d) {
+				return true
+			}
+			if in == op.instr {
+				break
+			}
+		}
+	}
+	return false
 }
 
 // selfRelease returns the function whose deferred close(ch) is the only release of the class (no

@@ -317,6 +317,29 @@ func SyncOnceBackground(poll func(stop <-chan struct{}) bool) {
 	}
 }
 
+// Closer is fine: only the first Close defers the close of done; a later Close takes the other
+// branch and waits for the first one, whose deferred close releases it.
+type Closer struct {
+	mu      sync.Mutex
+	closing bool
+	done    chan struct{}
+}
+
+func NewCloser() *Closer { return &Closer{done: make(chan struct{})} }
+
+func (c *Closer) Close(release func()) {
+	c.mu.Lock()
+	already := c.closing
+	c.closing = true
+	c.mu.Unlock()
+	if already {
+		<-c.done
+		return
+	}
+	defer close(c.done)
+	release()
+}
+
 // ---- field channels nobody receives from ----
 
 // subscription's acks channel is unbuffered and nothing in the package receives from it: the
