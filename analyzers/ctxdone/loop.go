@@ -332,15 +332,21 @@ func (c *checker) checkLoop(si *siteInfo) {
 			if fl.spin != nil {
 				spin = render(fl.spin)
 			}
-		} else if fn, fact := c.foreverCallIn(lit.Body); fact != nil {
+		} else if fn, call, fact := c.foreverCallIn(lit.Body); fact != nil {
 			who = "goroutine calls " + fn.Name() + ", which"
 			ops, ctxName, spin = fact.Ops, fact.Ctx, fact.Spin
+			if c.passesUncancelled(call, fn, ctxName) {
+				ctxName = ""
+			}
 		}
 	} else if fn := si.Callee(c.info); fn != nil {
 		var fact ForeverFact
 		if c.pass.ImportObjectFact(fn.Origin(), &fact) {
 			who = "goroutine " + render(si.Fn)
 			ops, ctxName, spin = fact.Ops, fact.Ctx, fact.Spin
+			if c.passesUncancelled(si.Call, fn, ctxName) {
+				ctxName = ""
+			}
 		}
 	}
 	if ops == "" {
@@ -384,9 +390,34 @@ func (c *checker) chanObjByName(name string) types.Object {
 	return nil
 }
 
+// passesUncancelled reports whether the context parameter ctxName of fn gets, at call, a context
+// that is never cancelled: context.Background() or context.TODO(), directly or through a local
+// assigned only those. The loop that ignores it then ignores nothing (`ctx := context.Background();
+// go h.handle(ctx)` in a process's Main).
+func (c *checker) passesUncancelled(call *ast.CallExpr, fn *types.Func, ctxName string) bool {
+	sig, _ := fn.Type().(*types.Signature)
+	if call == nil || sig == nil || ctxName == "" {
+		return false
+	}
+	for i := 0; i < sig.Params().Len() && i < len(call.Args); i++ {
+		if sig.Params().At(i).Name() != ctxName {
+			continue
+		}
+		switch a := ast.Unparen(call.Args[i]).(type) {
+		case *ast.Ident:
+			v, ok := c.info.Uses[a].(*types.Var)
+			return ok && c.neverCancelled(v)
+		case *ast.CallExpr:
+			f, ok := typeutil.Callee(c.info, a).(*types.Func)
+			return ok && f.Pkg() != nil && f.Pkg().Path() == "context" && (f.Name() == "Background" || f.Name() == "TODO")
+		}
+	}
+	return false
+}
+
 // foreverCallIn returns a function with a ForeverFact that body calls unconditionally at its top
-// level (`s.loop(ctx)` or `return s.loop(ctx)`).
-func (c *checker) foreverCallIn(body *ast.BlockStmt) (*types.Func, *ForeverFact) {
+// level (`s.loop(ctx)` or `return s.loop(ctx)`), and the call.
+func (c *checker) foreverCallIn(body *ast.BlockStmt) (*types.Func, *ast.CallExpr, *ForeverFact) {
 	for _, s := range body.List {
 		var call *ast.CallExpr
 		switch s := s.(type) {
@@ -406,10 +437,10 @@ func (c *checker) foreverCallIn(body *ast.BlockStmt) (*types.Func, *ForeverFact)
 		}
 		var fact ForeverFact
 		if c.pass.ImportObjectFact(fn.Origin(), &fact) {
-			return fn, &fact
+			return fn, call, &fact
 		}
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 func (c *checker) isMainOrInit(si *siteInfo) bool {

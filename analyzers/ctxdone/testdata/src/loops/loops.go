@@ -68,6 +68,30 @@ func (h *hub) StartHeartbeat() {
 	go h.heartbeat(time.Second)
 }
 
+// serve ignores the context it is given.
+func (h *hub) serve(ctx context.Context) { // want serve:"forever\\(receiving from h.in; ignores ctx\\)"
+	for {
+		e := <-h.in
+		h.ping(ctx)
+		h.handle(e)
+	}
+}
+
+// StartServe hands serve a context its caller can cancel: reported.
+func (h *hub) StartServe(ctx context.Context) {
+	go h.serve(ctx) // want `goroutine h.serve loops forever receiving from h.in and never observes ctx`
+}
+
+// StartServeForever is not reported: the context it hands serve is context.Background(), never
+// cancelled, so serve ignores nothing (a process's Main starting its handler).
+func (h *hub) StartServeForever() {
+	ctx := context.Background()
+	go h.serve(ctx)
+	go func() {
+		h.serve(context.TODO())
+	}()
+}
+
 // RunCtx is fine: the ctx.Done() case returns.
 func (h *hub) RunCtx(ctx context.Context) {
 	go func() {
