@@ -17,6 +17,7 @@ import (
 	"github.com/goroguard/goroguard/internal/docx"
 	"github.com/goroguard/goroguard/internal/guard"
 	"github.com/goroguard/goroguard/internal/spawn"
+	"github.com/goroguard/goroguard/internal/testcode"
 )
 
 //go:embed doc.go
@@ -111,8 +112,8 @@ type checker struct {
 	reportedSites []*siteInfo
 	// once holds the functions of package main that run at most once per process (lifetime.go).
 	once map[*types.Func]bool
-	// testFiles marks the non-test files that import a testing package (testcode.go).
-	testFiles map[*token.File]bool
+	// testCode tells test code (test helpers and doubles included) from the code under test.
+	testCode *testcode.Detector
 	// command caches commandPackage.
 	command *bool
 	// decls and paramUses serve argUse (calleeuse.go): the package's function declarations and

@@ -26,6 +26,7 @@ func TestAnalyzer(t *testing.T) {
 		{"input sources", []string{"input"}},
 		{"bounds elsewhere", []string{"bounds"}},
 		{"gates, distinct keys and waited callees (held-out runs 1-3)", []string{"cmap", "gates"}},
+		{"test helpers and doubles in ordinary files (held-out run 7)", []string{"udppeers"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -105,10 +105,11 @@ func fanConst() {
 	}
 }
 
-// fanLarge starts a constant but large number of goroutines at once.
+// fanLarge starts a constant but large number of goroutines at once: not reported by default, a
+// constant is the program's choice, not input (max-constant-trips reports it, package acceptcfg).
 func fanLarge() {
 	for i := 0; i < 100000; i++ {
-		go flush() // want `go statement in a loop of 100000 iterations starts one goroutine per item`
+		go flush()
 	}
 }
 
@@ -204,10 +205,11 @@ func readEntity(entity *eventEntity) {
 
 type sample struct{ v int }
 
-// fanArray starts one goroutine per element of a large array of values: exactly 20000 items.
+// fanArray starts one goroutine per element of a large array of values: exactly 20000 items, a
+// constant, not reported by default (see fanLarge).
 func fanArray(samples *[20000]sample) {
 	for i := range samples {
-		go flushSample(samples[i]) // want `go statement in a loop of 20000 iterations starts one goroutine per item`
+		go flushSample(samples[i])
 	}
 }
 

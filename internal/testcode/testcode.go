@@ -1,0 +1,92 @@
+// Package testcode tells test code from the code under test, beyond _test.go files.
+//
+// The analyzers leave tests out by default (include-tests brings them back): on projects nobody
+// had tuned for, findings in tests were not wanted, because tests fan out and park goroutines on
+// purpose or only after they have already failed. Test helpers that live in ordinary files
+// (testutil/stream.go, a ginkgo mock server in mock_udp_upstream_server.go) are the same code under
+// another file name. A non-test file that imports a testing package is such a helper, and so are
+// the test doubles of fake and mock packages and files (fakes.go, mock_store.go, package faketime).
+package testcode
+
+import (
+	"go/ast"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// testImportPrefixes are the import paths only test helpers use: the standard testing packages
+// and the assertion and BDD libraries built on them.
+var testImportPrefixes = []string{
+	"testing",
+	"github.com/stretchr/testify",
+	"github.com/onsi/ginkgo",
+	"github.com/onsi/gomega",
+	"gotest.tools",
+}
+
+// IsTestImport reports whether path is one of the testing packages or a package below one.
+func IsTestImport(path string) bool {
+	for _, p := range testImportPrefixes {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// DoubleName reports whether a file or package name says it holds test doubles or test helpers:
+// it contains fake, mock or stub, or testutil, testhelper, testing or test_util.
+func DoubleName(name string) bool {
+	name = strings.ToLower(name)
+	for _, w := range []string{"fake", "mock", "stub", "testutil", "test_util", "testhelper", "testing"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Detector answers, for one package, whether a position lies in test code. It caches the files
+// that import a testing package; the zero value is not usable, use New.
+type Detector struct {
+	fset      *token.FileSet
+	pkgName   string
+	files     []*ast.File
+	testFiles map[*token.File]bool
+}
+
+// New returns a Detector for the files of the package named pkgName.
+func New(fset *token.FileSet, pkgName string, files []*ast.File) *Detector {
+	return &Detector{fset: fset, pkgName: pkgName, files: files}
+}
+
+// IsTestCode reports whether pos lies in a _test.go file, in a file that imports a testing
+// package (a test helper), or in a file or package whose name says it holds test doubles.
+func (d *Detector) IsTestCode(pos token.Pos) bool {
+	tf := d.fset.File(pos)
+	if tf == nil {
+		return false
+	}
+	if strings.HasSuffix(tf.Name(), "_test.go") || DoubleName(d.pkgName) ||
+		DoubleName(strings.TrimSuffix(filepath.Base(tf.Name()), ".go")) {
+		return true
+	}
+	if d.testFiles == nil {
+		d.testFiles = map[*token.File]bool{}
+		for _, f := range d.files {
+			ff := d.fset.File(f.Pos())
+			if ff == nil {
+				continue
+			}
+			for _, imp := range f.Imports {
+				if p, err := strconv.Unquote(imp.Path.Value); err == nil && IsTestImport(p) {
+					d.testFiles[ff] = true
+					break
+				}
+			}
+		}
+	}
+	return d.testFiles[tf]
+}
