@@ -1,0 +1,40 @@
+package testcode_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"testing"
+
+	"github.com/goroguard/goroguard/internal/testcode"
+)
+
+func TestIsTestCode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, pkg, file, src string
+		want                 bool
+	}{
+		{"a _test.go file", "store", "store_test.go", "package store", true},
+		{"an ordinary file", "store", "store.go", "package store\nimport \"net\"\nvar _ net.Conn", false},
+		{"a helper that imports testing", "store", "harness.go", "package store\nimport \"testing\"\nvar _ *testing.T", true},
+		{"a helper that imports ginkgo", "store", "suite.go", "package store\nimport \"github.com/onsi/ginkgo/v2\"\nvar _ = ginkgo.It", true},
+		{"a mock file", "resolver", "mock_udp_upstream_server.go", "package resolver", true},
+		{"a fake package", "fakeclock", "clock.go", "package fakeclock", true},
+		{"a name that merely contains test", "attest", "attest.go", "package attest", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fset := token.NewFileSet()
+			f, err := parser.ParseFile(fset, tt.file, tt.src, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := testcode.New(fset, tt.pkg, []*ast.File{f})
+			if got := d.IsTestCode(f.Pos()); got != tt.want {
+				t.Errorf("IsTestCode(%s in package %s) = %v, want %v", tt.file, tt.pkg, got, tt.want)
+			}
+		})
+	}
+}
