@@ -319,7 +319,9 @@
 //   - A never-ending loop with no context in scope and no closed channel: a process-lifetime
 //     worker cannot be told apart from a leak without knowing the owner's lifecycle. A local
 //     context assigned only context.Background() or context.TODO() does not count as in scope:
-//     it is never cancelled, so observing it would end nothing.
+//     it is never cancelled, so observing it would end nothing. The same holds for a loop that
+//     ignores its context parameter when the go statement passes it such a context (`ctx :=
+//     context.Background(); go h.handle(ctx)` in a process's Main).
 //   - A channel that is a named result of the spawner: a bare return hands it to the caller.
 //
 // # Orphaned channels
@@ -341,8 +343,11 @@
 //     registration by a dispatcher loop, looks full; a send in a callback another package runs
 //     counts once by default, as many times as the callback is made in a loop, and as many in
 //     the broad mode);
-//   - a function receives from it, and its only release is that same function's `defer close`:
-//     the close runs when the function returns, which it cannot do.
+//   - a function receives from it, and its only release is that same function's `defer close`,
+//     registered on every path to the receive: the close runs when the function returns, which
+//     it cannot do. A receive on a path where this call has not deferred the close (`if
+//     closing { <-done; return }; defer close(done)`, a second Close waiting for the first) is
+//     released by an earlier call and is not reported.
 //
 // WRONG: Stop forgets to close quit, so flushLoop never returns.
 //
