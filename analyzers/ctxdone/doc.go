@@ -510,7 +510,7 @@
 //     partner takes (see "Stranded operations"; orphaned channels, self-waits, timer drains and
 //     the watchable stranded operations are always on), and count the sends that fill a constant
 //     buffer of a channel kept in a struct field. With it, GoKer recall is 17 of 23
-//     orphaned-channel kernels (TestGoKer), 15 of 23 without it. Off by default since the first
+//     orphaned-channel kernels (TestGoKer), 14 of 23 without it. Off by default since the first
 //     held-out run: of its 5 stranded findings 1 was wanted, because a long-lived receiver loop
 //     that leaves on its own ctx.Done() strands senders that never had that context only at
 //     shutdown, which looks the same as the bugs it finds. The fourth held-out run found 9
