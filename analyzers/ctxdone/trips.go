@@ -2,9 +2,10 @@ package ctxdone
 
 import (
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
+
+	"github.com/goroguard/goroguard/internal/astx"
 )
 
 // maxTrips bounds the trip counts constTrips multiplies: past it a loop counts as unbounded.
@@ -67,7 +68,7 @@ func (c *checker) constTrips(loop ast.Node, body *ast.BlockStmt) (int64, bool) {
 		if l.Body != body {
 			return 0, false
 		}
-		if n, ok := c.constInt64(l.X); ok && n >= 0 {
+		if n, ok := astx.ConstInt(c.info, l.X); ok && n >= 0 {
 			return n, true
 		}
 	case *ast.ForStmt:
@@ -83,7 +84,7 @@ func (c *checker) constTrips(loop ast.Node, body *ast.BlockStmt) (int64, bool) {
 			return 0, false
 		}
 		obj := c.info.ObjectOf(iv)
-		from, ok := c.constInt64(init.Rhs[0])
+		from, ok := astx.ConstInt(c.info, init.Rhs[0])
 		if !ok || obj == nil {
 			return 0, false
 		}
@@ -95,7 +96,7 @@ func (c *checker) constTrips(loop ast.Node, body *ast.BlockStmt) (int64, bool) {
 		if !ok || !isIdentOf(c.info, cond.X, obj) {
 			return 0, false
 		}
-		to, ok := c.constInt64(cond.Y)
+		to, ok := astx.ConstInt(c.info, cond.Y)
 		if !ok {
 			return 0, false
 		}
@@ -115,14 +116,6 @@ func (c *checker) constTrips(loop ast.Node, body *ast.BlockStmt) (int64, bool) {
 		return to - from, true
 	}
 	return 0, false
-}
-
-func (c *checker) constInt64(e ast.Expr) (int64, bool) {
-	tv, ok := c.info.Types[e]
-	if !ok || tv.Value == nil || tv.Value.Kind() != constant.Int {
-		return 0, false
-	}
-	return constant.Int64Val(tv.Value)
 }
 
 func isIdentOf(info *types.Info, e ast.Expr, obj types.Object) bool {

@@ -5,6 +5,8 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/goroguard/goroguard/internal/apis"
 )
 
 // A stranded operation is reported by default only when the stranded goroutine could have watched
@@ -138,14 +140,14 @@ func (o *orphans) wayOutOf(v ssa.Value, depth int) wayOut {
 	case *ssa.Call:
 		common := v.Common()
 		if common.IsInvoke() {
-			if common.Method.Name() == "Done" && isContextType(common.Value.Type()) {
+			if common.Method.Name() == "Done" && apis.IsNamed(common.Value.Type(), "context", "Context") {
 				return o.wayOutOf(common.Value, depth+1)
 			}
 			return wayOut{}
 		}
 		callee := common.StaticCallee()
 		if callee == nil || !o.own[callee] {
-			if fn, ok := common.Value.(*ssa.Function); ok && fn.Name() == "Done" && len(common.Args) == 1 && isContextType(common.Args[0].Type()) {
+			if fn, ok := common.Value.(*ssa.Function); ok && fn.Name() == "Done" && len(common.Args) == 1 && apis.IsNamed(common.Args[0].Type(), "context", "Context") {
 				return o.wayOutOf(common.Args[0], depth+1)
 			}
 			return wayOut{}
@@ -245,9 +247,4 @@ func deref(t types.Type) types.Type {
 		return p.Elem()
 	}
 	return t
-}
-
-func isContextType(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
 }

@@ -7,6 +7,7 @@ import (
 	"go/types"
 
 	"github.com/goroguard/goroguard/internal/apis"
+	"github.com/goroguard/goroguard/internal/astx"
 	"github.com/goroguard/goroguard/internal/spawn"
 )
 
@@ -44,13 +45,7 @@ func (a *checker) isLimiter(call *ast.CallExpr) bool {
 }
 
 // constInt returns the value of a constant integer expression.
-func (a *checker) constInt(e ast.Expr) (int64, bool) {
-	tv, ok := a.pass.TypesInfo.Types[e]
-	if !ok || tv.Value == nil || tv.Value.Kind() != constant.Int {
-		return 0, false
-	}
-	return constant.Int64Val(tv.Value)
-}
+func (a *checker) constInt(e ast.Expr) (int64, bool) { return astx.ConstInt(a.pass.TypesInfo, e) }
 
 func (a *checker) few(n int64) bool { return n <= int64(a.cfg.MaxConstantTrips) }
 

@@ -4,6 +4,8 @@ package astx
 
 import (
 	"go/ast"
+	"go/constant"
+	"go/types"
 )
 
 // EnclosingFunc returns the innermost function (declaration or literal) on stack, or nil.
@@ -111,4 +113,14 @@ func LoopBody(n ast.Node) *ast.BlockStmt {
 		return n.Body
 	}
 	return nil
+}
+
+// ConstInt returns the value of a constant integer expression (a literal, a named constant, an
+// expression of constants), as the type checker recorded it.
+func ConstInt(info *types.Info, e ast.Expr) (int64, bool) {
+	tv, ok := info.Types[e]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.Int {
+		return 0, false
+	}
+	return constant.Int64Val(tv.Value)
 }
