@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -91,6 +92,7 @@ type checker struct {
 	decls     map[*types.Func]*ast.FuncDecl
 	allDecls  map[*types.Func]*ast.FuncDecl // every function of the package, built on first need (declOf)
 	summaries map[*types.Func]*Uses
+	quiet     map[*types.Func][]int // quiet context parameters (quiet.go)
 	// litSummaries caches the summary of a function literal called with arguments (go func(p T){}(x)).
 	litSummaries map[*ast.FuncLit]*Uses
 	// envs caches environments: per handler (param nil) and per summarised parameter.
@@ -130,18 +132,27 @@ func run(pass *guard.Pass, c *Config) (any, error) {
 		fwTypes:      parseHandlerTypes(c.HandlerTypes),
 		decls:        map[*types.Func]*ast.FuncDecl{},
 		summaries:    map[*types.Func]*Uses{},
+		quiet:        map[*types.Func][]int{},
 		litSummaries: map[*ast.FuncLit]*Uses{},
 		envs:         map[envKey]*env{},
 	}
 	// Cheap first: without net/http (or a configured framework) no function can take a response
 	// writer or a request, so the package can neither produce a fact nor contain a finding.
 	if !ck.relevantPackage() {
+		// Still a data layer the handlers' goroutines may call: which of its functions only
+		// read values from their context.
+		if importsContext(pass.Pkg) {
+			ck.computeQuiet()
+			ck.exportFacts()
+		}
 		return nil, nil
 	}
 	ck.cfgs, _ = pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs)
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 
+	ck.computeQuiet()
 	ck.computeSummaries()
+	ck.exportFacts()
 
 	// Handlers and the goroutines they start.
 	ins.WithStack([]ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil)}, func(n ast.Node, push bool, stack []ast.Node) bool {
@@ -177,6 +188,14 @@ func (ck *checker) relevantPackage() bool {
 		}
 	}
 	return false
+}
+
+// importsContext reports whether pkg imports package context (or is it).
+func importsContext(pkg *types.Package) bool {
+	if pkg.Path() == "context" {
+		return true
+	}
+	return slices.ContainsFunc(pkg.Imports(), func(p *types.Package) bool { return p.Path() == "context" })
 }
 
 func trimVendor(path string) string {

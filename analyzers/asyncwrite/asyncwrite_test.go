@@ -23,6 +23,8 @@ func TestAnalyzer(t *testing.T) {
 		"typeparams", // generic helpers and handler types
 		"odd",        // shapes that must not crash or report
 		"closures",   // waits through returned and local closures; contexts through helpers
+		"store",      // a data layer: which functions only read values from their context
+		"valuectx",   // request contexts handed to that data layer
 		"consume",    // waits by consuming the goroutine's output (range, comma-ok loops, streaming callbacks)
 	)
 }

@@ -116,6 +116,16 @@
 // both a request-derived context and something else (ctx = context.WithoutCancel(ctx) on one
 // branch) is not tracked.
 //
+// A function of another package is taken to do work with a context it is given, unless its fact
+// says its context parameter is quiet: every use of it reads values and nothing else (ctx.Value,
+// passing it on to a quiet parameter, slog's context logging, a comparison with nil), or it is
+// never used. This is the data layer behind a middleware that stores a database handle in the
+// request's context: (&schema.Host{}).ListAll(r.Context()) whose ListAll runs
+// db.FromContext(ctx).Find(...) loses nothing when the handler returns. A function that also
+// attaches the context to its query (db.FromContext(ctx).WithContext(ctx)), stores it, derives a
+// context from it, or watches its Done channel is not quiet. Facts are computed for every package
+// that imports "context", so this holds for callees anywhere in the build.
+//
 // WRONG:
 //
 //	go s.audit.Record(r.Context(), ev)
@@ -238,8 +248,6 @@
 //     followed: go job.run() with the writer inside job is not reported.
 //   - Goroutines started through helpers (spawnAsync(func() { ... })) or worker pools other than
 //     the spawn table (errgroup, sync.WaitGroup.Go, conc) are not examined.
-//   - The request context taken from another package's function is assumed to be used for work;
-//     only this package's functions are checked for using their context parameter.
 //   - A function value or interface method given the request (not the writer) is assumed not to
 //     read its body.
 //   - Waits are matched generously (see above), so a handler that waits for something else
@@ -251,10 +259,11 @@
 //     closed, and a call given the channel (streamResponse(c, ch)) is taken to drain it to the
 //     close: a goroutine's write after such an early stop is missed.
 //   - A request handed to the goroutine through a channel or a struct is not followed.
-//   - Whether another package's function does work with a context it is given is unknown: it is
-//     assumed to (only this package's functions are checked, plus the known observers above):
-//     a project's own logging helper in another package that takes a context is counted as work. A request passed to another package's function is assumed not to be used
-//     for its context.
+//   - Another package's function is assumed to do work with a context it is given unless its
+//     fact says the parameter is quiet (values only, strictly): a project's logging helper in
+//     another package that reads a trace id through its own logger, or checks ctx.Err(), counts
+//     as work. A request passed to another package's function is assumed not to be used for its
+//     context. Interface methods and function values are judged by their shape only.
 //   - A helper returning a wait closure is checked at its callers in its own package only.
 //
 // # Cost

@@ -1,10 +1,12 @@
 package asyncwrite
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 
@@ -64,6 +66,7 @@ type Uses struct {
 	Body   []int // *http.Request parameters whose body or multipart files are read
 	Form   []int // *http.Request parameters whose form is read (a body read when unparsed)
 	Ctx    []int // context.Context parameters, and requests whose context, used for work (in-package only, not exported)
+	Quiet  []int // context.Context parameters read only for values (quiet.go): cancelling them cuts nothing short
 
 	// notes says, per kind and parameter, where the use happens, for messages (in-package only:
 	// gob skips unexported fields).
@@ -100,10 +103,11 @@ func (u *Uses) String() string {
 	list("writer", u.Writer)
 	list("body", u.Body)
 	list("form", u.Form)
+	list("quiet", u.Quiet)
 	return "uses(" + strings.Join(parts, " ") + ")"
 }
 
-func (u *Uses) exported() bool { return len(u.Writer)+len(u.Body)+len(u.Form) > 0 }
+func (u *Uses) exported() bool { return len(u.Writer)+len(u.Body)+len(u.Form)+len(u.Quiet) > 0 }
 
 func has(xs []int, i int) bool { return slices.Contains(xs, i) }
 
@@ -161,9 +165,26 @@ func (ck *checker) computeSummaries() {
 			break
 		}
 	}
-	for _, fn := range fns {
-		if s := ck.summaries[fn]; s.exported() {
-			ck.pass.ExportObjectFact(fn, &Uses{Writer: s.Writer, Body: s.Body, Form: s.Form})
+}
+
+// exportFacts exports, for every function of the package, what its summary and its quiet context
+// parameters say, when either says anything.
+func (ck *checker) exportFacts() {
+	fns := map[*types.Func]bool{}
+	for fn := range ck.summaries {
+		fns[fn] = true
+	}
+	for fn := range ck.quiet {
+		fns[fn] = true
+	}
+	sorted := slices.SortedFunc(maps.Keys(fns), func(a, b *types.Func) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	for _, fn := range sorted {
+		f := &Uses{Quiet: ck.quiet[fn]}
+		if s := ck.summaries[fn]; s != nil {
+			f.Writer, f.Body, f.Form = s.Writer, s.Body, s.Form
+		}
+		if f.exported() {
+			ck.pass.ExportObjectFact(fn, f)
 		}
 	}
 }
@@ -634,8 +655,13 @@ func (ck *checker) argUsed(e *env, call *ast.CallExpr, i int, want role) bool {
 			return false // ctx as any: logged or formatted, not used for work
 		}
 		s, local, known := ck.summaryOf(call)
-		if !known || !local {
-			return true // other packages' context parameters are taken at their word
+		if !known {
+			return true
+		}
+		if !local {
+			// Other packages' context parameters are taken at their word, unless their fact
+			// says they only read values from it.
+			return !has(s.Quiet, i)
 		}
 		return has(s.Ctx, i)
 	}

@@ -32,7 +32,7 @@ var gokerReached = []struct {
 	cfg     ctxdone.Config
 	reached int
 }{
-	{"default configuration", ctxdone.Config{IncludeTests: true}, 14},
+	{"default configuration", ctxdone.Config{IncludeTests: true}, 15},
 	{"package-channels", ctxdone.Config{PackageChannels: true, IncludeTests: true}, 17},
 }
 

@@ -1151,8 +1151,8 @@ func (o *orphans) report() {
 		if len(cl.recvs) > 0 && !recvOut[r] && o.unbuffered(cl) {
 			for _, op := range cl.sends {
 				if op.sel == nil && o.inGoroutine(op.fn) && o.allLeavable(cl.recvs, op.fn) {
-					if way := o.couldWatch(cl.recvs, op.fn); way != nil || o.broad {
-						stranded[r] = append(stranded[r], strandedOp{op, way})
+					if way, fired := o.couldWatch(cl.recvs, op.fn); way != nil || o.broad {
+						stranded[r] = append(stranded[r], strandedOp{op, way, fired})
 					}
 				}
 			}
@@ -1162,8 +1162,8 @@ func (o *orphans) report() {
 			// semaphore's release, a queue drained by len checks.)
 			for _, op := range cl.recvs {
 				if op.sel == nil && o.inGoroutine(op.fn) && o.allLeavable(cl.sends, op.fn) {
-					if way := o.couldWatch(cl.sends, op.fn); way != nil || o.broad {
-						stranded[r] = append(stranded[r], strandedOp{op, way})
+					if way, fired := o.couldWatch(cl.sends, op.fn); way != nil || o.broad {
+						stranded[r] = append(stranded[r], strandedOp{op, way, fired})
 					}
 				}
 			}
@@ -1364,7 +1364,11 @@ func (o *orphans) reportStranded(so strandedOp, cl *orphanClass) {
 			funcLabel(op.fn), name, costs.ParkedGoroutine.Summary)
 		rel = "this receive can be skipped: the select has another way out"
 	}
-	if so.way != nil {
+	switch {
+	case so.fired.IsValid():
+		msg += fmt.Sprintf("; the goroutine starts only after the cancellation the other side leaves on (%s) was seen, so nothing will ever complete the operation: do not start it, or make the operation a select on the same Done channel",
+			render(so.way.Comm))
+	case so.way != nil:
 		what := "send"
 		if op.kind == oRecv {
 			what = "receive"
@@ -1381,6 +1385,10 @@ func (o *orphans) reportStranded(so strandedOp, cl *orphanClass) {
 			break
 		}
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: other.pos, End: other.pos + 1, Message: rel})
+	}
+	if so.fired.IsValid() {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: so.fired, End: so.fired + 1,
+			Message: "the goroutine is started only after this receive from the same Done channel"})
 	}
 	if so.way != nil {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: so.way.Pos(), End: so.way.Pos() + 1,

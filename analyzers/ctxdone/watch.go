@@ -2,6 +2,7 @@ package ctxdone
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
@@ -23,18 +24,23 @@ import (
 type strandedOp struct {
 	op  oOp
 	way *ast.CommClause
+	// fired is where the stranded goroutine's spawner saw the way out taken before starting it
+	// (fired.go); NoPos otherwise.
+	fired token.Pos
 }
 
 // couldWatch returns, when for every partner operation some way out of its select is a channel
 // the stranded function (or a function it is nested in) could receive from too, the first such
 // case; nil otherwise.
-func (o *orphans) couldWatch(ops []oOp, stranded *ssa.Function) *ast.CommClause {
+func (o *orphans) couldWatch(ops []oOp, stranded *ssa.Function) (*ast.CommClause, token.Pos) {
 	var first *ast.CommClause
+	fired := token.NoPos
+	allFired := true
 	self := o.selfAndCallers(stranded)
 	for _, op := range ops {
 		stmt := o.selectStmt(op.sel.Pos())
 		if stmt == nil {
-			return nil
+			return nil, token.NoPos
 		}
 		var seen *ast.CommClause
 		for _, cl := range stmt.Body.List {
@@ -45,23 +51,32 @@ func (o *orphans) couldWatch(ops []oOp, stranded *ssa.Function) *ast.CommClause 
 			if o.signalledBy(op.sel, cc, self) {
 				continue // the stranded goroutine's own completion signal
 			}
-			if o.watchable(op.sel, cc, stranded) {
+			if ok, at := o.watchable(op.sel, cc, stranded); ok {
 				seen = cc
+				if at.IsValid() {
+					fired = at
+				} else {
+					allFired = false
+				}
 				break
 			}
 		}
 		if seen == nil {
-			return nil
+			return nil, token.NoPos
 		}
 		if first == nil {
 			first = seen
 		}
 	}
-	return first
+	if !allFired {
+		fired = token.NoPos
+	}
+	return first, fired
 }
 
-// watchable reports whether the channel the case receives from is one fn could receive from.
-func (o *orphans) watchable(sel *ssa.Select, cc *ast.CommClause, fn *ssa.Function) bool {
+// watchable reports whether the channel the case receives from is one fn could receive from, or
+// the Done channel of a context fn's spawner saw cancelled before it started fn (then where).
+func (o *orphans) watchable(sel *ssa.Select, cc *ast.CommClause, fn *ssa.Function) (bool, token.Pos) {
 	for _, st := range sel.States {
 		if st.Dir != types.RecvOnly || st.Pos < cc.Comm.Pos() || st.Pos >= cc.Comm.End() {
 			continue
@@ -69,12 +84,15 @@ func (o *orphans) watchable(sel *ssa.Select, cc *ast.CommClause, fn *ssa.Functio
 		if !o.signalOnly(st.Chan) {
 			continue // a data channel: watching it would take the other side's values
 		}
+		if at, ok := o.firedMatch(st.Chan, fn); ok {
+			return true, at
+		}
 		w := o.wayOutOf(st.Chan, 0)
 		if (w.owner != nil && holds(fn, w.owner)) || (w.scope != nil && nestedIn(fn, w.scope)) {
-			return true
+			return true, token.NoPos
 		}
 	}
-	return false
+	return false, token.NoPos
 }
 
 // signalOnly reports whether a way-out channel only signals: its elements are empty structs

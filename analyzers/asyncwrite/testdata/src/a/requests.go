@@ -165,7 +165,7 @@ func watch(ctx context.Context, cancel func()) {
 
 type traceSpan struct{}
 
-func spanFromContext(ctx context.Context) *traceSpan { return nil }
+func spanFromContext(ctx context.Context) *traceSpan { return nil } // want spanFromContext:`uses\(quiet=0\)`
 
 func (a *Auditor) watcher(w http.ResponseWriter, r *http.Request) { // want watcher:`uses\(writer=0\)`
 	job, cancel := context.WithCancel(context.Background())
