@@ -77,7 +77,7 @@ func TestFlags(t *testing.T) {
 // stays small.
 func TestFactGob(t *testing.T) {
 	t.Parallel()
-	in := &asyncwrite.Uses{Writer: []int{0}, Body: []int{1}, Form: []int{1}}
+	in := &asyncwrite.Uses{Writer: []int{0}, Body: []int{1}, Form: []int{1}, Quiet: []int{2}}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(in); err != nil {
 		t.Fatal(err)

@@ -482,8 +482,9 @@
 //     double in a file that does not import testing is a known false positive.
 //   - No facts: a channel passed to another package's function counts as handed out, even when
 //     that function ignores it.
-//   - Contexts are not channels here: a context whose cancel function is stored and never
-//     called, or called only after the wait, is not followed.
+//   - Contexts are followed only as "Waits on a context nothing cancels" says: a cancel function
+//     that a caller is expected to reach through a returned value (a transaction's Rollback that
+//     the caller never makes) is not checked at the callers.
 //   - Buffer occupancy along one path (a second send before the receiver starts) is not
 //     checked.
 //   - Stranded operations are checked only for channels kept in struct fields or package
@@ -492,6 +493,43 @@
 //     strand when the process shuts down is not reported.
 //   - Whether the stranded goroutine could watch a way out kept in a field is decided by type: a
 //     struct of the same type counts even when it is another value.
+//
+// # Waits on a context nothing cancels
+//
+// A goroutine that blocks on a plain `<-ctx.Done()` is released only when ctx is cancelled.
+// When ctx is made by context.WithCancel(context.Background()) (or TODO()), only its cancel
+// function can do that, and when that function is never called anywhere, or is called only after
+// the very wait it should release (the goroutine's own cleanup calls it), the goroutine blocks
+// forever. This is go vet's lostcancel carried through struct fields, parameters and closures,
+// and limited to the case where the leak is certain:
+//   - the context reaches the wait through values the package fully sees: a parameter whose
+//     every call in the package passes the same value (and which other packages cannot call),
+//     a captured variable, or an unexported struct field stored exactly once;
+//   - the cancel function is only ever called: kept in a local, a captured variable or an
+//     unexported field, never returned, passed on or stored elsewhere (a cancel function handed
+//     to a registry may be called by anyone);
+//   - the parent is context.Background() or context.TODO(), reached the same way: a parent from
+//     the caller may be cancelled, and WithTimeout or WithDeadline cancel themselves;
+//   - the goroutine does not live as long as the process anyway (started from a function that
+//     package main runs once, or kept in a struct a package variable holds).
+//
+// WRONG: the only call of c.cancel runs after the wait it should release.
+//
+//	func (c *cursor) watch(ctx context.Context) {
+//		ctx, c.cancel = context.WithCancel(ctx)
+//		go c.awaitDone(ctx)
+//	}
+//	func (c *cursor) awaitDone(ctx context.Context) {
+//		<-ctx.Done()
+//		c.release() // calls c.cancel()
+//	}
+//	c.watch(context.Background())
+//
+// RIGHT: give the owner a Close that calls c.cancel(), and call it when done with the cursor.
+//
+// The finding is at the wait, with the WithCancel call and the cancel calls as related
+// information. A select on ctx.Done() beside other cases is not checked: its other cases may
+// be the way out.
 //
 // # Timer drains
 //
@@ -548,8 +586,8 @@
 //     report the stranded operations whose goroutine could not have watched the way out its
 //     partner takes (see "Stranded operations"; orphaned channels, self-waits, timer drains and
 //     the watchable stranded operations are always on), and count the sends that fill a constant
-//     buffer of a channel kept in a struct field. With it, GoKer recall is 17 of 23
-//     orphaned-channel kernels (TestGoKer), 15 of 23 without it. Off by default since the first
+//     buffer of a channel kept in a struct field. With it, GoKer recall is 18 of 23
+//     orphaned-channel kernels (TestGoKer), 16 of 23 without it. Off by default since the first
 //     held-out run: of its 5 stranded findings 1 was wanted, because a long-lived receiver loop
 //     that leaves on its own ctx.Done() strands senders that never had that context only at
 //     shutdown, which looks the same as the bugs it finds. The fourth held-out run found 9

@@ -34,11 +34,16 @@ import (
 // skipped (silence, never a guess).
 const maxOrphanInstrs = 2_000_000
 
-// checkOrphans runs the orphaned-channel check on the package. It builds SSA only when the package
-// makes a channel: every finding needs a make(chan) of its own.
+// checkOrphans runs the orphaned-channel check on the package, and the never-cancelled wait
+// check (nevercancel.go). It builds SSA only when the package makes a channel or a cancellable
+// context: every finding needs a make(chan) or a context.WithCancel of its own.
 func (c *checker) checkOrphans() {
 	c.checkTimerDrains() // timerdrain.go: syntax only, no SSA
-	if len(c.pass.TypeErrors) > 0 || !c.makesChannels() {
+	if len(c.pass.TypeErrors) > 0 {
+		return
+	}
+	chans, cancels := c.makesChannels(), c.callsWithCancel()
+	if !chans && !cancels {
 		return
 	}
 	funcs := c.buildSSAOrNil()
@@ -50,6 +55,19 @@ func (c *checker) checkOrphans() {
 		return
 	}
 	o.report()
+	if cancels {
+		o.checkNeverCancelled()
+	}
+}
+
+// callsWithCancel reports whether some file of the package calls context.WithCancel.
+func (c *checker) callsWithCancel() bool {
+	for id, obj := range c.info.Uses {
+		if f, ok := obj.(*types.Func); ok && f.Name() == "WithCancel" && f.Pkg() != nil && f.Pkg().Path() == "context" && id.Name == "WithCancel" {
+			return true
+		}
+	}
+	return false
 }
 
 // makesChannels reports whether some file of the package calls make with a channel type.

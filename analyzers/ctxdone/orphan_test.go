@@ -25,6 +25,7 @@ func TestOrphans(t *testing.T) {
 		{"stranded operations with package-channels", ctxdone.Config{PackageChannels: true, IncludeTests: true}, []string{"stranded"}},
 		{"stranded operations whose goroutine could watch the way out (default)", ctxdone.Config{IncludeTests: true}, []string{"watched"}},
 		{"stranded goroutines started after the cancellation their partners leave on (default)", ctxdone.Config{IncludeTests: true}, []string{"fired"}},
+		{"waits on contexts nothing cancels (default)", ctxdone.Config{IncludeTests: true}, []string{"nevercancel"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
