@@ -500,11 +500,12 @@
 // When ctx is made by context.WithCancel(context.Background()) (or TODO()), only its cancel
 // function can do that, and when that function is never called anywhere, or is called only after
 // the very wait it should release (the goroutine's own cleanup calls it), the goroutine blocks
-// forever. This is go vet's lostcancel carried through struct fields, parameters and closures,
-// and limited to the case where the leak is certain:
+// forever. This is go vet's lostcancel carried through struct fields and parameters, and
+// limited to the case where the leak is certain:
 //   - the context reaches the wait through values the package fully sees: a parameter whose
 //     every call in the package passes the same value (and which other packages cannot call),
-//     a captured variable, or an unexported struct field stored exactly once;
+//     or an unexported struct field stored exactly once (a local variable that a closure
+//     captures is not followed);
 //   - the cancel function is only ever called: kept in a local, a captured variable or an
 //     unexported field, never returned, passed on or stored elsewhere (a cancel function handed
 //     to a registry may be called by anyone);

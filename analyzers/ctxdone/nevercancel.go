@@ -20,8 +20,9 @@ import (
 // runs rs.cancel()), the goroutine blocks forever. This is go vet's lostcancel carried through
 // struct fields, parameters and closures, and limited to the case where the leak is certain:
 //   - the context reaches the wait through values the package fully sees: a parameter whose
-//     every call passes the same value (the function not callable from outside), a captured
-//     variable, or an unexported struct field stored exactly once;
+//     every call passes the same value (the function not callable from outside), or an
+//     unexported struct field stored exactly once (a local variable that a closure captures is
+//     not followed: it lives in a cell that any code holding it may assign);
 //   - the cancel function is only ever called: kept in a local, a captured variable or an
 //     unexported field, never returned, passed on or stored elsewhere;
 //   - the parent is context.Background() or context.TODO(), reached the same way.
@@ -166,7 +167,7 @@ func fieldOfAddr(fa *ssa.FieldAddr) *types.Var {
 	if !ok || fa.Field >= st.NumFields() {
 		return nil
 	}
-	return st.Field(fa.Field)
+	return originVar(st.Field(fa.Field)) // one field for every instantiation of a generic struct
 }
 
 // onlyStore returns the one value the package stores in the field fa selects, when the field is

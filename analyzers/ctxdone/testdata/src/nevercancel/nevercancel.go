@@ -147,3 +147,56 @@ func (w *worker) loop(ctx context.Context) {
 }
 
 func NewWorker() *worker { return newWorker() }
+
+// ---- generic owners: one field for every instantiation ----
+
+type box[T any] struct {
+	cancel context.CancelFunc
+	v      T
+}
+
+func newBox[T any](v T) *box[T] {
+	b := &box[T]{v: v}
+	var ctx context.Context
+	ctx, b.cancel = context.WithCancel(context.Background())
+	go func() {
+		<-ctx.Done() // fine: Close, a method of every box[T], cancels
+	}()
+	return b
+}
+
+func (b *box[T]) Close() { b.cancel() }
+
+func NewIntBox() *box[int] { return newBox(1) }
+
+type lease[T any] struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	v      T
+}
+
+func newLease[T any](v T) *lease[T] {
+	l := &lease[T]{v: v}
+	l.ctx, l.cancel = context.WithCancel(context.Background())
+	go func() {
+		<-l.ctx.Done() // want `goroutine running a function literal in newLease waits on the Done channel of a context made by context.WithCancel\(context.Background\(\)\), whose cancel function is never called`
+	}()
+	return l
+}
+
+func NewStringLease() *lease[string] { return newLease("x") }
+
+// ---- not followed: a captured local ----
+
+func newTicket() context.CancelFunc {
+	var ctx context.Context
+	var cancel context.CancelFunc
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() {
+		<-ctx.Done() // not reported: ctx is a captured variable (a known limit)
+	}()
+	_ = cancel
+	return nil
+}
+
+func NewTicket() { newTicket() }
