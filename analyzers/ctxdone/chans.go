@@ -806,7 +806,7 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 		}
 	}
 	g := c.cfgOf(def.fn)
-	if g == nil || c.deferDoes(def, su) || c.closedBefore(si, su) {
+	if g == nil || c.deferDoes(def, su) || c.closedBefore(si, su) || c.tokenBefore(g, si, def, su) {
 		return
 	}
 	signals := mergeSignals(c.completionChans(si, v, def, su), c.exclusiveChans(si, v, def, su))
@@ -892,6 +892,71 @@ func (c *checker) closedBefore(si *siteInfo, su *spawnerUse) bool {
 		}
 	}
 	return false
+}
+
+// tokenBefore reports a semaphore: the goroutine receives from a buffered channel, and the
+// spawner sends on it on every path to the go statement (`sem <- token` before `go`, or the send
+// case of a select that is the only way to reach it). Each goroutine takes back the token sent
+// for it, so its receive never waits.
+func (c *checker) tokenBefore(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUse) bool {
+	if su.need != NeedSendOrClose || def.cap <= 0 || len(g.Blocks) == 0 {
+		return false
+	}
+	sends := map[*cfg.Block]bool{}
+	// A select's comm statements all sit in the block before it branches; a send case counts
+	// as its case body's block, which runs only when that send went through.
+	inComm := map[*ast.Ident]bool{}
+	for _, b := range g.Blocks {
+		cc, ok := b.Stmt.(*ast.CommClause)
+		if b.Kind != cfg.KindSelectCaseBody || !ok || cc.Comm == nil {
+			continue
+		}
+		for id, k := range su.ops {
+			if nodeContains(cc.Comm, id) {
+				inComm[id] = true
+				if k == opSend {
+					sends[b] = true
+				}
+			}
+		}
+	}
+	var goBlock *cfg.Block
+	for _, b := range g.Blocks {
+		sent := false // a plain send earlier in this block
+		for _, n := range b.Nodes {
+			if goBlock == nil && nodeContains(n, si.Node) {
+				if sent {
+					return true // `sem <- token; go ...`
+				}
+				goBlock = b
+			}
+			for id, k := range su.ops {
+				if k == opSend && !inComm[id] && nodeContains(n, id) && !nodeContains(n, si.Node) {
+					sends[b] = true
+					sent = true
+				}
+			}
+		}
+	}
+	if goBlock == nil || len(sends) == 0 || sends[goBlock] {
+		return false // a send in the go statement's own block after it does not count
+	}
+	// The go statement is unreachable from the entry once the blocks that send are removed.
+	seen := map[*cfg.Block]bool{}
+	work := []*cfg.Block{g.Blocks[0]}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[b] || sends[b] {
+			continue
+		}
+		if b == goBlock {
+			return false
+		}
+		seen[b] = true
+		work = append(work, b.Succs...)
+	}
+	return true
 }
 
 // deferDoes reports whether a defer statement at the top level of the spawner's body performs the

@@ -29,6 +29,7 @@ func TestAnalyzer(t *testing.T) {
 		{"leaks only after the test failed", withTests, []string{"aftertest"}},
 		{"stream decoders that return on EOF or closed", withTests, []string{"decoder"}},
 		{"exclusive sends on errCh or outCh", withTests, []string{"exclusive"}},
+		{"semaphore tokens sent before the go statement", withTests, []string{"semaphore"}},
 		{"late send on a channel the spawner closed", withTests, []string{"closepanic"}},
 		{"include-tests is off by default: _test.go files are skipped", ctxdone.Default(), []string{"testsonly"}},
 		{"test helpers in files that import testing are test code", ctxdone.Default(), []string{"helpers"}},

@@ -10,7 +10,7 @@ import (
 // file, or a test double (internal/testcode). include-tests reports those too.
 func (c *checker) isTestCode(pos token.Pos) bool {
 	if c.testCode == nil {
-		c.testCode = testcode.New(c.pass.Fset, c.pass.Pkg.Name(), c.pass.Files)
+		c.testCode = testcode.New(c.pass.Fset, c.pass.Pkg, c.pass.Files)
 	}
 	return c.testCode.IsTestCode(pos)
 }

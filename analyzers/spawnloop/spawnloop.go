@@ -139,7 +139,7 @@ func run(pass *guard.Pass, cfg *Config) (any, error) {
 	var events []*event
 	spawns := 0
 	// Test code: _test.go files, test helpers in ordinary files, test doubles (a mock server).
-	tests := testcode.New(pass.Fset, pass.Pkg.Name(), pass.Files)
+	tests := testcode.New(pass.Fset, pass.Pkg, pass.Files)
 	insp.WithStack([]ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil)}, func(n ast.Node, push bool, stack []ast.Node) bool {
 		if !push {
 			return true

@@ -11,6 +11,7 @@ package testcode
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ var testImportPrefixes = []string{
 	"github.com/onsi/ginkgo",
 	"github.com/onsi/gomega",
 	"gotest.tools",
+	"github.com/gruntwork-io/terratest", // infrastructure tests
 }
 
 // IsTestImport reports whether path is one of the testing packages or a package below one.
@@ -48,28 +50,46 @@ func DoubleName(name string) bool {
 	return false
 }
 
+// testDirs are directory names that hold test harnesses and end-to-end suites, not the code
+// under test (kuma's test/framework, e2e/ suites).
+var testDirs = map[string]bool{"test": true, "tests": true, "e2e": true, "testdata": true, "integrationtest": true, "e2etest": true}
+
+// TestPath reports whether a package path has a test directory among its elements after the
+// first (the first is a module's host or root name: a module may be called "test").
+func TestPath(pkgPath string) bool {
+	parts := strings.Split(pkgPath, "/")
+	for _, p := range parts[1:] {
+		if testDirs[p] {
+			return true
+		}
+	}
+	return false
+}
+
 // Detector answers, for one package, whether a position lies in test code. It caches the files
 // that import a testing package; the zero value is not usable, use New.
 type Detector struct {
 	fset      *token.FileSet
 	pkgName   string
+	pkgPath   string
 	files     []*ast.File
 	testFiles map[*token.File]bool
 }
 
-// New returns a Detector for the files of the package named pkgName.
-func New(fset *token.FileSet, pkgName string, files []*ast.File) *Detector {
-	return &Detector{fset: fset, pkgName: pkgName, files: files}
+// New returns a Detector for the files of pkg.
+func New(fset *token.FileSet, pkg *types.Package, files []*ast.File) *Detector {
+	return &Detector{fset: fset, pkgName: pkg.Name(), pkgPath: pkg.Path(), files: files}
 }
 
 // IsTestCode reports whether pos lies in a _test.go file, in a file that imports a testing
-// package (a test helper), or in a file or package whose name says it holds test doubles.
+// package (a test helper), in a file or package whose name says it holds test doubles, or in a
+// package under a test directory (TestPath).
 func (d *Detector) IsTestCode(pos token.Pos) bool {
 	tf := d.fset.File(pos)
 	if tf == nil {
 		return false
 	}
-	if strings.HasSuffix(tf.Name(), "_test.go") || DoubleName(d.pkgName) ||
+	if strings.HasSuffix(tf.Name(), "_test.go") || DoubleName(d.pkgName) || TestPath(d.pkgPath) ||
 		DoubleName(strings.TrimSuffix(filepath.Base(tf.Name()), ".go")) {
 		return true
 	}

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"testing"
 
 	"github.com/goroguard/goroguard/internal/testcode"
@@ -14,14 +15,20 @@ func TestIsTestCode(t *testing.T) {
 	tests := []struct {
 		name, pkg, file, src string
 		want                 bool
+		path                 string // the package path; example.com/<pkg> when empty
 	}{
-		{"a _test.go file", "store", "store_test.go", "package store", true},
-		{"an ordinary file", "store", "store.go", "package store\nimport \"net\"\nvar _ net.Conn", false},
-		{"a helper that imports testing", "store", "harness.go", "package store\nimport \"testing\"\nvar _ *testing.T", true},
-		{"a helper that imports ginkgo", "store", "suite.go", "package store\nimport \"github.com/onsi/ginkgo/v2\"\nvar _ = ginkgo.It", true},
-		{"a mock file", "resolver", "mock_udp_upstream_server.go", "package resolver", true},
-		{"a fake package", "fakeclock", "clock.go", "package fakeclock", true},
-		{"a name that merely contains test", "attest", "attest.go", "package attest", false},
+		{"a _test.go file", "store", "store_test.go", "package store", true, ""},
+		{"an ordinary file", "store", "store.go", "package store\nimport \"net\"\nvar _ net.Conn", false, ""},
+		{"a helper that imports testing", "store", "harness.go", "package store\nimport \"testing\"\nvar _ *testing.T", true, ""},
+		{"a helper that imports ginkgo", "store", "suite.go", "package store\nimport \"github.com/onsi/ginkgo/v2\"\nvar _ = ginkgo.It", true, ""},
+		{"a mock file", "resolver", "mock_udp_upstream_server.go", "package resolver", true, ""},
+		{"a fake package", "fakeclock", "clock.go", "package fakeclock", true, ""},
+		{"a name that merely contains test", "attest", "attest.go", "package attest", false, ""},
+		{"a harness under test/", "universal", "networking.go", "package universal", true, "github.com/kumahq/kuma/test/framework/universal"},
+		{"an e2e suite", "upgrade", "suite.go", "package upgrade", true, "example.com/app/e2e/upgrade"},
+		{"a module named test", "server", "server.go", "package server", false, "test/server"},
+		{"a contest package", "contest", "run.go", "package contest", false, "example.com/contest"},
+		{"a helper that imports terratest", "infra", "k8s.go", "package infra\nimport \"github.com/gruntwork-io/terratest/modules/k8s\"\nvar _ = k8s.KubectlOptions{}", true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,7 +38,11 @@ func TestIsTestCode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := testcode.New(fset, tt.pkg, []*ast.File{f})
+			path := tt.path
+			if path == "" {
+				path = "example.com/" + tt.pkg
+			}
+			d := testcode.New(fset, types.NewPackage(path, tt.pkg), []*ast.File{f})
 			if got := d.IsTestCode(f.Pos()); got != tt.want {
 				t.Errorf("IsTestCode(%s in package %s) = %v, want %v", tt.file, tt.pkg, got, tt.want)
 			}
