@@ -810,7 +810,7 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 		return
 	}
 	signals := mergeSignals(c.completionChans(si, v, def, su), c.exclusiveChans(si, v, def, su))
-	lk := c.leakPath(g, si, def, su, signals)
+	lk := c.leakPath(g, si, def, su, signals, c.serverStops(si, v, su))
 	if lk == nil {
 		return
 	}
@@ -1015,7 +1015,9 @@ func (c *checker) cfgOf(fn ast.Node) *cfg.CFG {
 //
 // signals are the goroutine's completion channels (see completionChans): receiving from one
 // proves the goroutine has finished, which is as good as doing the spawner's part.
-func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUse, signals map[types.Object]bool) *leak {
+// stops, when not nil, also counts as the spawner's part: it stops the server whose error is
+// all the goroutine sends (serverstop.go).
+func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUse, signals map[types.Object]bool, stops func(ast.Node) bool) *leak {
 	// The select cases' communications appear twice in the CFG: once in the block before the
 	// select (evaluating channel operands) and once as the case body's Stmt. Only the latter
 	// means the case was taken.
@@ -1027,7 +1029,7 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 		return true
 	})
 	does := func(n ast.Node) bool { // n performs the complementary operation
-		if c.receivesFrom(n, signals) {
+		if c.receivesFrom(n, signals) || (stops != nil && stops(n)) {
 			return true
 		}
 		found := false

@@ -30,6 +30,7 @@ func TestAnalyzer(t *testing.T) {
 		{"stream decoders that return on EOF or closed", withTests, []string{"decoder"}},
 		{"exclusive sends on errCh or outCh", withTests, []string{"exclusive"}},
 		{"semaphore tokens sent before the go statement", withTests, []string{"semaphore"}},
+		{"servers stopped before the spawner leaves", withTests, []string{"serverstop"}},
 		{"late send on a channel the spawner closed", withTests, []string{"closepanic"}},
 		{"include-tests is off by default: _test.go files are skipped", ctxdone.Default(), []string{"testsonly"}},
 		{"test helpers in files that import testing are test code", ctxdone.Default(), []string{"helpers"}},

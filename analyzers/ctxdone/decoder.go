@@ -232,7 +232,9 @@ func (c *checker) closedCall(call *ast.CallExpr) bool {
 		return false
 	}
 	switch {
-	case pkg == "errors" && name == "Is" && len(call.Args) == 2:
+	case (pkg == "errors" || strings.HasSuffix(pkg, "/errors")) && name == "Is" && len(call.Args) == 2:
+		// the standard errors.Is, or the same function of github.com/pkg/errors,
+		// github.com/cockroachdb/errors and their kind
 		return c.closedMarker(call.Args[1])
 	case pkg == "strings" && len(call.Args) == 2:
 		if lit, ok := ast.Unparen(call.Args[1]).(*ast.BasicLit); ok && lit.Kind == token.STRING {
