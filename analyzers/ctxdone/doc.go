@@ -167,7 +167,8 @@
 // under `if err != io.EOF`) are not counted when the spawner calls Close on a variable the
 // goroutine uses, on the other end of the same `net.Pipe()`, or on a variable its decoder was
 // made from. Closed checks: `err == io.EOF`, errors.Is with a package variable whose name says
-// EOF or Closed (io.EOF, io.ErrClosedPipe, net.ErrClosed, http.ErrServerClosed),
+// EOF or Closed (io.EOF, io.ErrClosedPipe, net.ErrClosed, http.ErrServerClosed; the Is of
+// github.com/pkg/errors and other packages named errors counts as errors.Is),
 // strings.Contains(err.Error(), "closed"), and functions named like isClosedErr. Named decoders
 // carry this in ChanParamsFact (`+erronly`).
 //
@@ -303,6 +304,12 @@
 //     park), one-shot timers.
 //   - Loops receiving from a signal.Notify channel: waiting for signals forever is a signal
 //     handler's job.
+//   - A goroutine that gives back a semaphore token (`<-sem` on a buffered channel) its spawner
+//     sent for it: a send on sem runs on every path to the go statement (`sem <- token` before
+//     it, or the send case of a select that is the only way to reach it).
+//   - A goroutine that reports a gRPC server's Serve error (`if err := s.Serve(lis); err != nil
+//     { errCh <- err }`) on a path where the spawner first calls Stop or GracefulStop on that
+//     same server: Serve then returns nil. A path that leaves without stopping it still counts.
 //   - Goroutines started in main.main or in init functions: they live as long as the process
 //     (see the include-main flag). The same holds for command packages, those that import a
 //     command-line framework (spf13/cobra, urfave/cli, kingpin, kong, ff, mitchellh/cli,
@@ -314,8 +321,10 @@
 //     checked there.
 //   - Test code: _test.go files; ordinary files that import a testing package (testing,
 //     testify, ginkgo, gomega, gotest.tools), which are test helpers; and test doubles: files and
-//     packages whose name contains fake, mock, stub, testutil, test_util, testhelper or testing
-//     (see the include-tests flag).
+//     packages whose name contains fake, mock, stub, testutil, test_util, testhelper or testing;
+//     and packages under a test, tests, e2e, e2etest or integrationtest directory of their
+//     module (kuma's test/framework), or files that import terratest (see the include-tests
+//     flag).
 //   - A never-ending loop with no context in scope and no closed channel: a process-lifetime
 //     worker cannot be told apart from a leak without knowing the owner's lifecycle. A local
 //     context assigned only context.Background() or context.TODO() does not count as in scope:
@@ -575,7 +584,8 @@
 //     on the second held-out run all 5 findings of this kind were judged not wanted.
 //   - -ctxdone.include-tests (golangci-lint setting include-tests, default false): also report
 //     goroutines started in _test.go files, in test helpers (ordinary files that import a testing
-//     package) and in test doubles (fake, mock, stub files and packages). The package is analysed
+//     package) and in test doubles (fake, mock, stub files and packages), and in packages under a
+//     test or e2e directory. The package is analysed
 //     either way, so facts and findings elsewhere are unchanged. Off by default since the first
 //     held-out run (issue 10/16, analyzers/ctxdone/triage.md): all 6 findings in _test.go files on
 //     projects nobody had tuned for were judged not wanted (an error-only send whose error arises

@@ -264,8 +264,10 @@
 //   - -spawnloop.include-tests (default false): also analyse test code. Tests fan out on
 //     purpose (stress and race tests), so they are skipped by default: _test.go files, test
 //     helpers in ordinary files (files that import testing, testify, ginkgo, gomega or
-//     gotest.tools) and test doubles (files and packages named fake, mock, stub, testutil,
-//     testhelper or testing: a mock UDP server that answers the package's own tests).
+//     gotest.tools, terratest), test doubles (files and packages named fake, mock, stub,
+//     testutil, testhelper or testing: a mock UDP server that answers the package's own tests),
+//     and packages under a test, tests, e2e, e2etest or integrationtest directory of their
+//     module.
 //   - -spawnloop.report-unknown-sources (default false): also report loops over data of unknown
 //     origin: parameters (of exported functions, or of unexported ones whose callers do not show
 //     input), fields of parameters, and channels not seen to be fed from input. This is the broad

@@ -5,7 +5,8 @@
 // purpose or only after they have already failed. Test helpers that live in ordinary files
 // (testutil/stream.go, a ginkgo mock server in mock_udp_upstream_server.go) are the same code under
 // another file name. A non-test file that imports a testing package is such a helper, and so are
-// the test doubles of fake and mock packages and files (fakes.go, mock_store.go, package faketime).
+// the test doubles of fake and mock packages and files (fakes.go, mock_store.go, package faketime),
+// and so are the packages of a module's test and e2e directories (kuma's test/framework harness).
 package testcode
 
 import (
@@ -52,13 +53,26 @@ func DoubleName(name string) bool {
 
 // testDirs are directory names that hold test harnesses and end-to-end suites, not the code
 // under test (kuma's test/framework, e2e/ suites).
-var testDirs = map[string]bool{"test": true, "tests": true, "e2e": true, "testdata": true, "integrationtest": true, "e2etest": true}
+var testDirs = map[string]bool{"test": true, "tests": true, "e2e": true, "integrationtest": true, "e2etest": true}
 
-// TestPath reports whether a package path has a test directory among its elements after the
-// first (the first is a module's host or root name: a module may be called "test").
+// TestPath reports whether a package path has a test directory among the elements below its
+// module's root. The root is guessed from the path's shape, since a module may itself be called
+// e2e or test: three elements on the code hosts that name an owner and a repository
+// (github.com/owner/repo), two on other hosts (example.com/e2e), one without a host.
 func TestPath(pkgPath string) bool {
 	parts := strings.Split(pkgPath, "/")
-	for _, p := range parts[1:] {
+	root := 1
+	if strings.Contains(parts[0], ".") {
+		root = 2
+		switch parts[0] {
+		case "github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitea.com":
+			root = 3
+		}
+	}
+	if root > len(parts) {
+		return false
+	}
+	for _, p := range parts[root:] {
 		if testDirs[p] {
 			return true
 		}

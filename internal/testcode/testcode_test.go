@@ -27,6 +27,8 @@ func TestIsTestCode(t *testing.T) {
 		{"a harness under test/", "universal", "networking.go", "package universal", true, "github.com/kumahq/kuma/test/framework/universal"},
 		{"an e2e suite", "upgrade", "suite.go", "package upgrade", true, "example.com/app/e2e/upgrade"},
 		{"a module named test", "server", "server.go", "package server", false, "test/server"},
+		{"a module named e2e", "flow", "flow.go", "package flow", false, "example.com/e2e/flow"},
+		{"a GitHub repository named e2e", "flow", "flow.go", "package flow", false, "github.com/acme/e2e/flow"},
 		{"a contest package", "contest", "run.go", "package contest", false, "example.com/contest"},
 		{"a helper that imports terratest", "infra", "k8s.go", "package infra\nimport \"github.com/gruntwork-io/terratest/modules/k8s\"\nvar _ = k8s.KubectlOptions{}", true, ""},
 	}
