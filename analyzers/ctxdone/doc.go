@@ -313,9 +313,10 @@
 //   - Goroutines started in main.main or in init functions: they live as long as the process
 //     (see the include-main flag). The same holds for command packages, those that import a
 //     command-line framework (spf13/cobra, urfave/cli, kingpin, kong, ff, mitchellh/cli,
-//     hashicorp/cli, posener/complete, google/subcommands): their code is the actions of
-//     commands a process runs once before it exits (a diagnostic that gives up after a timeout,
-//     a Main that returns the exit code).
+//     hashicorp/cli, posener/complete, google/subcommands), and packages below a cmd directory
+//     of their module (nerdctl's pkg/cmd/container, kubectl's pkg/cmd/...): their code is the
+//     actions of commands a process runs once before it exits (a diagnostic that gives up after
+//     a timeout, a Main that returns the exit code, a stats command's collectors).
 //     Libraries a command calls do not import the framework and are still checked. Known limit:
 //     a long-running server whose per-request handlers sit in the cobra package itself is not
 //     checked there.

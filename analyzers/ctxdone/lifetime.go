@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/types"
 	"strings"
+
+	"github.com/goroguard/goroguard/internal/pkgpath"
 )
 
 // runOnce returns the functions of package main that run at most once per process: main, init,
@@ -140,15 +142,21 @@ var cliFrameworks = []string{
 	"github.com/google/subcommands",
 }
 
+// commandDirs are the directory names that hold the implementation of a program's commands.
+var commandDirs = map[string]bool{"cmd": true}
+
 // commandPackage reports whether the package is a command package: it imports a command-line
-// framework, so its code is the actions of commands that a process runs once before it exits.
+// framework, or lies below a cmd directory of its module, so its code is the actions of
+// commands that a process runs once before it exits.
 // A goroutine such an action strands waits only while the process exits, like one that main
 // strands: the held-out runs found CLI diagnostics and a Main(exitCode) function of another
 // package that main calls once. Packages that a command merely calls (a port forwarder, a client)
 // do not import the framework and are still checked.
 func (c *checker) commandPackage() bool {
 	if c.command == nil {
-		v := false
+		// Below a cmd directory of its module (nerdctl's pkg/cmd/container, kubectl's
+		// pkg/cmd/...): the implementation of commands, run once per invocation.
+		v := pkgpath.Has(c.pass.Pkg.Path(), commandDirs)
 		for _, imp := range c.pass.Pkg.Imports() {
 			for _, fw := range cliFrameworks {
 				if imp.Path() == fw || strings.HasPrefix(imp.Path(), fw+"/") {

@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/goroguard/goroguard/internal/pkgpath"
 )
 
 // testImportPrefixes are the import paths only test helpers use: the standard testing packages
@@ -56,29 +58,8 @@ func DoubleName(name string) bool {
 var testDirs = map[string]bool{"test": true, "tests": true, "e2e": true, "integrationtest": true, "e2etest": true}
 
 // TestPath reports whether a package path has a test directory among the elements below its
-// module's root. The root is guessed from the path's shape, since a module may itself be called
-// e2e or test: three elements on the code hosts that name an owner and a repository
-// (github.com/owner/repo), two on other hosts (example.com/e2e), one without a host.
-func TestPath(pkgPath string) bool {
-	parts := strings.Split(pkgPath, "/")
-	root := 1
-	if strings.Contains(parts[0], ".") {
-		root = 2
-		switch parts[0] {
-		case "github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitea.com":
-			root = 3
-		}
-	}
-	if root > len(parts) {
-		return false
-	}
-	for _, p := range parts[root:] {
-		if testDirs[p] {
-			return true
-		}
-	}
-	return false
-}
+// module's root (pkgpath.BelowRoot: a module may itself be called e2e or test).
+func TestPath(pkgPath string) bool { return pkgpath.Has(pkgPath, testDirs) }
 
 // Detector answers, for one package, whether a position lies in test code. It caches the files
 // that import a testing package; the zero value is not usable, use New.
