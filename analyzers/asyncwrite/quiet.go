@@ -32,41 +32,26 @@ import (
 // starts by assuming every context parameter quiet and drops those with a use that is not, until
 // nothing changes: mutually recursive helpers that only pass the context on stay quiet.
 func (ck *checker) computeQuiet() {
-	info := ck.pass.TypesInfo
 	type fnDecl struct {
 		fn *types.Func
 		fd *ast.FuncDecl
 	}
 	var fns []fnDecl
-	for _, f := range ck.pass.Files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
+	ck.eachFuncDecl(func(fn *types.Func, fd *ast.FuncDecl, sig *types.Signature) {
+		var idx []int
+		for i := 0; i < sig.Params().Len(); i++ {
+			if sig.Variadic() && i == sig.Params().Len()-1 {
 				continue
 			}
-			fn, ok := info.Defs[fd.Name].(*types.Func)
-			if !ok {
-				continue
-			}
-			sig, _ := fn.Type().(*types.Signature)
-			if sig == nil {
-				continue
-			}
-			var idx []int
-			for i := 0; i < sig.Params().Len(); i++ {
-				if sig.Variadic() && i == sig.Params().Len()-1 {
-					continue
-				}
-				if apis.IsContext(sig.Params().At(i).Type()) {
-					idx = append(idx, i)
-				}
-			}
-			if len(idx) > 0 {
-				ck.quiet[fn] = idx
-				fns = append(fns, fnDecl{fn, fd})
+			if apis.IsContext(sig.Params().At(i).Type()) {
+				idx = append(idx, i)
 			}
 		}
-	}
+		if len(idx) > 0 {
+			ck.quiet[fn] = idx
+			fns = append(fns, fnDecl{fn, fd})
+		}
+	})
 	for changed := true; changed; {
 		changed = false
 		for _, x := range fns {

@@ -120,39 +120,43 @@ func addIdx(xs *[]int, i int) bool {
 	return true
 }
 
-// computeSummaries computes Uses for every function declared in the package, iterating over the
-// package's call graph until nothing changes, and exports the non-empty ones as facts.
-func (ck *checker) computeSummaries() {
-	info := ck.pass.TypesInfo
-	var fns []*types.Func
-	for _, f := range ck.pass.Files {
-		for _, d := range f.Decls {
+// eachFuncDecl calls f for every function declared in the package with a body.
+func (ck *checker) eachFuncDecl(f func(fn *types.Func, fd *ast.FuncDecl, sig *types.Signature)) {
+	for _, file := range ck.pass.Files {
+		for _, d := range file.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Body == nil {
 				continue
 			}
-			fn, ok := info.Defs[fd.Name].(*types.Func)
+			fn, ok := ck.pass.TypesInfo.Defs[fd.Name].(*types.Func)
 			if !ok {
 				continue
 			}
-			sig, _ := fn.Type().(*types.Signature)
-			if sig == nil {
-				continue
+			if sig, _ := fn.Type().(*types.Signature); sig != nil {
+				f(fn, fd, sig)
 			}
-			interesting := false
-			for i := 0; i < sig.Params().Len(); i++ {
-				if ck.roleOf(sig.Params().At(i).Type()) != roleNone {
-					interesting = true
-				}
-			}
-			if !interesting {
-				continue
-			}
-			ck.decls[fn] = fd
-			ck.summaries[fn] = &Uses{}
-			fns = append(fns, fn)
 		}
 	}
+}
+
+// computeSummaries computes Uses for every function declared in the package, iterating over the
+// package's call graph until nothing changes, and exports the non-empty ones as facts.
+func (ck *checker) computeSummaries() {
+	var fns []*types.Func
+	ck.eachFuncDecl(func(fn *types.Func, fd *ast.FuncDecl, sig *types.Signature) {
+		interesting := false
+		for i := 0; i < sig.Params().Len(); i++ {
+			if ck.roleOf(sig.Params().At(i).Type()) != roleNone {
+				interesting = true
+			}
+		}
+		if !interesting {
+			return
+		}
+		ck.decls[fn] = fd
+		ck.summaries[fn] = &Uses{}
+		fns = append(fns, fn)
+	})
 	for round := 0; round < 10; round++ {
 		changed := false
 		for _, fn := range fns {
