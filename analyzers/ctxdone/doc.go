@@ -314,7 +314,8 @@
 //     (see the include-main flag). The same holds for command packages, those that import a
 //     command-line framework (spf13/cobra, urfave/cli, kingpin, kong, ff, mitchellh/cli,
 //     hashicorp/cli, posener/complete, google/subcommands), and packages below a cmd directory
-//     of their module (nerdctl's pkg/cmd/container, kubectl's pkg/cmd/...): their code is the
+//     inside their module (nerdctl's pkg/cmd/container, kubectl's pkg/cmd/...; not a top-level
+//     cmd, which holds package main or, as in minio, a whole server): their code is the
 //     actions of commands a process runs once before it exits (a diagnostic that gives up after
 //     a timeout, a Main that returns the exit code, a stats command's collectors).
 //     Libraries a command calls do not import the framework and are still checked. Known limit:

@@ -146,7 +146,7 @@ var cliFrameworks = []string{
 var commandDirs = map[string]bool{"cmd": true}
 
 // commandPackage reports whether the package is a command package: it imports a command-line
-// framework, or lies below a cmd directory of its module, so its code is the actions of
+// framework, or lies below a cmd directory inside its module, so its code is the actions of
 // commands that a process runs once before it exits.
 // A goroutine such an action strands waits only while the process exits, like one that main
 // strands: the held-out runs found CLI diagnostics and a Main(exitCode) function of another
@@ -154,9 +154,16 @@ var commandDirs = map[string]bool{"cmd": true}
 // do not import the framework and are still checked.
 func (c *checker) commandPackage() bool {
 	if c.command == nil {
-		// Below a cmd directory of its module (nerdctl's pkg/cmd/container, kubectl's
-		// pkg/cmd/...): the implementation of commands, run once per invocation.
-		v := pkgpath.Has(c.pass.Pkg.Path(), commandDirs)
+		// Below a cmd directory inside its module (nerdctl's pkg/cmd/container, kubectl's
+		// pkg/cmd/...): the implementation of commands, run once per invocation. A top-level
+		// cmd directory is not enough: it holds package main (handled as such) or, as in
+		// minio, a whole server.
+		v := false
+		for i, p := range pkgpath.BelowRoot(c.pass.Pkg.Path()) {
+			if i > 0 && commandDirs[p] {
+				v = true
+			}
+		}
 		for _, imp := range c.pass.Pkg.Imports() {
 			for _, fw := range cliFrameworks {
 				if imp.Path() == fw || strings.HasPrefix(imp.Path(), fw+"/") {
