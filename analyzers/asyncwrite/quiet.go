@@ -125,7 +125,7 @@ func (ck *checker) quietArg(call *ast.CallExpr, idx int) bool {
 	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
 		return false
 	}
-	if f, ok := calledFunc(info, call); ok && ctxObservers[f] && f.name != "AfterFunc" && f.name != "Cause" {
+	if f, ok := calledFunc(info, call); ok && ctxValueReaders[f] {
 		return true // slog's context logging reads trace values
 	}
 	if apis.IsMethodCall(info, call, ctxObserverMethods...) {

@@ -447,7 +447,7 @@ func (ck *checker) ctxUse(e *env, x ast.Expr, stack []ast.Node, u *uses) {
 
 func (ck *checker) classifyCtxArg(e *env, call *ast.CallExpr, idx int, x ast.Expr, u *uses) {
 	info := ck.pass.TypesInfo
-	if f, ok := calledFunc(info, call); ok && (f == (funcID{"context", "WithoutCancel"}) || ctxObservers[f]) {
+	if f, ok := calledFunc(info, call); ok && (f == (funcID{"context", "WithoutCancel"}) || ctxObservers[f] || ctxValueReaders[f]) {
 		return
 	}
 	if apis.IsMethodCall(info, call, ctxObserverMethods...) {
@@ -465,12 +465,10 @@ func (ck *checker) classifyCtxArg(e *env, call *ast.CallExpr, idx int, x ast.Exp
 	u.add(kindCtx, &use{node: x, what: "passes " + describeCtx(x) + " to " + calleeName(call), fixExpr: requestCtxCall(x)})
 }
 
-// ctxObservers are calls that take a context only to observe its cancellation or read it: after
-// the handler returned they do what they are for, nothing is cut short.
-var ctxObservers = map[funcID]bool{
-	{"context", "Cause"}:         true,
-	{"context", "AfterFunc"}:     true,
-	{"log/slog", "DebugContext"}: true, // logging reads values (trace ids) out of the context
+// ctxValueReaders are calls that take a context only to read values out of it: logging reads
+// trace ids. After the handler returned they do what they are for.
+var ctxValueReaders = map[funcID]bool{
+	{"log/slog", "DebugContext"}: true,
 	{"log/slog", "InfoContext"}:  true,
 	{"log/slog", "WarnContext"}:  true,
 	{"log/slog", "ErrorContext"}: true,
@@ -478,7 +476,14 @@ var ctxObservers = map[funcID]bool{
 	{"log/slog", "LogAttrs"}:     true,
 }
 
-// ctxObserverMethods are the methods of ctxObservers' kind.
+// ctxObservers are, beside ctxValueReaders, calls that take a context only to observe its
+// cancellation: after the handler returned they do what they are for, nothing is cut short.
+var ctxObservers = map[funcID]bool{
+	{"context", "Cause"}:     true,
+	{"context", "AfterFunc"}: true,
+}
+
+// ctxObserverMethods are the methods of ctxValueReaders' kind.
 var ctxObserverMethods = []apis.Method{
 	{Pkg: "log/slog", Type: "Logger", Name: "DebugContext"},
 	{Pkg: "log/slog", Type: "Logger", Name: "InfoContext"},

@@ -35,7 +35,7 @@ func (o *orphans) firedContext(fn *ssa.Function) (ssa.Value, token.Pos) {
 		if !ok {
 			return nil, token.NoPos
 		}
-		v, pos := seenCancelled(g)
+		v, pos := o.seenCancelled(g)
 		if v == nil {
 			return nil, token.NoPos
 		}
@@ -50,7 +50,7 @@ func (o *orphans) firedContext(fn *ssa.Function) (ssa.Value, token.Pos) {
 
 // seenCancelled returns the context whose Done channel a receive that dominates instr has
 // received from: a plain `<-ctx.Done()` or the case of a select that receives from it.
-func seenCancelled(instr ssa.Instruction) (ssa.Value, token.Pos) {
+func (o *orphans) seenCancelled(instr ssa.Instruction) (ssa.Value, token.Pos) {
 	b := instr.Block()
 	fn := instr.Parent()
 	if b == nil || fn == nil {
@@ -73,7 +73,7 @@ func seenCancelled(instr ssa.Instruction) (ssa.Value, token.Pos) {
 				}
 			case *ssa.If:
 				// `if idx == k` after a select: its true branch is case k.
-				k, sel := selectCaseTest(in.Cond)
+				k, sel := o.selectCaseTest(in.Cond)
 				if sel == nil || k < 0 || k >= len(sel.States) || len(in.Block().Succs) != 2 {
 					continue
 				}
@@ -91,7 +91,7 @@ func seenCancelled(instr ssa.Instruction) (ssa.Value, token.Pos) {
 }
 
 // selectCaseTest matches the `index == k` comparison SSA emits after a blocking select.
-func selectCaseTest(cond ssa.Value) (int, *ssa.Select) {
+func (o *orphans) selectCaseTest(cond ssa.Value) (int, *ssa.Select) {
 	bin, ok := cond.(*ssa.BinOp)
 	if !ok || bin.Op != token.EQL {
 		return -1, nil
@@ -108,16 +108,11 @@ func selectCaseTest(cond ssa.Value) (int, *ssa.Select) {
 	if !ok || k.Value == nil {
 		return -1, nil
 	}
-	n, ok := constInt64(k)
+	n, ok := o.constInt(k)
 	if !ok {
 		return -1, nil
 	}
 	return int(n), sel
-}
-
-func constInt64(c *ssa.Const) (int64, bool) {
-	defer func() { _ = recover() }() // Int64 panics on non-integer constants
-	return c.Int64(), true
 }
 
 // doneOf returns ctx when ch is ctx.Done() for a context.Context value ctx.

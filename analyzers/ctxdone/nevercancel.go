@@ -177,28 +177,51 @@ func (o *orphans) onlyStore(fa *ssa.FieldAddr) ssa.Value {
 	if f == nil || f.Exported() {
 		return nil
 	}
-	var stored ssa.Value
-	n := 0
+	stores := o.fieldUses().stores[f]
+	if len(stores) != 1 {
+		return nil
+	}
+	return stores[0].Val
+}
+
+// fieldIndex holds, per struct field, the package's stores into it and loads from it.
+type fieldIndex struct {
+	stores map[*types.Var][]*ssa.Store
+	loads  map[*types.Var][]ssa.Value
+}
+
+// fieldUses indexes the package's field stores and loads once, on first need.
+func (o *orphans) fieldUses() *fieldIndex {
+	if o.fields != nil {
+		return o.fields
+	}
+	idx := &fieldIndex{stores: map[*types.Var][]*ssa.Store{}, loads: map[*types.Var][]ssa.Value{}}
 	for _, fn := range o.funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
-				st, ok := instr.(*ssa.Store)
-				if !ok {
-					continue
+				switch in := instr.(type) {
+				case *ssa.Store:
+					if a, ok := in.Addr.(*ssa.FieldAddr); ok {
+						if f := fieldOfAddr(a); f != nil {
+							idx.stores[f] = append(idx.stores[f], in)
+						}
+					}
+				case *ssa.FieldAddr:
+					f := fieldOfAddr(in)
+					if f == nil || in.Referrers() == nil {
+						continue
+					}
+					for _, r := range *in.Referrers() {
+						if u, ok := r.(*ssa.UnOp); ok && u.Op == token.MUL {
+							idx.loads[f] = append(idx.loads[f], u)
+						}
+					}
 				}
-				a, ok := st.Addr.(*ssa.FieldAddr)
-				if !ok || fieldOfAddr(a) != f {
-					continue
-				}
-				n++
-				stored = st.Val
 			}
 		}
 	}
-	if n != 1 {
-		return nil
-	}
-	return stored
+	o.fields = idx
+	return idx
 }
 
 // cancelCalls returns every call of the cancel function call makes; ok is false when the cancel
@@ -279,25 +302,7 @@ func (o *orphans) cancelCalls(call *ssa.Call) (sites []ssa.CallInstruction, ok b
 }
 
 // fieldLoads returns the loads of field f in the package (`x.f` read through a FieldAddr).
-func (o *orphans) fieldLoads(f *types.Var) []ssa.Value {
-	var loads []ssa.Value
-	for _, fn := range o.funcs {
-		for _, b := range fn.Blocks {
-			for _, instr := range b.Instrs {
-				fa, ok := instr.(*ssa.FieldAddr)
-				if !ok || fieldOfAddr(fa) != f || fa.Referrers() == nil {
-					continue
-				}
-				for _, r := range *fa.Referrers() {
-					if u, ok := r.(*ssa.UnOp); ok && u.Op == token.MUL {
-						loads = append(loads, u)
-					}
-				}
-			}
-		}
-	}
-	return loads
-}
+func (o *orphans) fieldLoads(f *types.Var) []ssa.Value { return o.fieldUses().loads[f] }
 
 // onlyAfter reports whether the call site s runs only after wait: in wait's own function on a
 // block wait dominates (later in the same block), or in a function of the package, not callable

@@ -180,7 +180,9 @@ type oOp struct {
 }
 
 type orphans struct {
-	c *checker
+	// fields indexes field stores and loads for nevercancel.go (nil until needed).
+	fields *fieldIndex
+	c      *checker
 	// broad is package-channels: it turns on the stranded-operation check and counts the sends
 	// that fill a constant buffer nobody drains. By default only unbuffered channels that nothing
 	// receives from, channels nothing sends on or closes, and self-releases are reported.

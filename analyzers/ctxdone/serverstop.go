@@ -123,16 +123,12 @@ func (c *checker) condErrVar(cond ast.Expr) *types.Var {
 		if !ok || found != nil {
 			return found == nil
 		}
-		if vr, ok := c.info.Uses[id].(*types.Var); ok && isError(vr.Type()) {
+		if vr, ok := c.info.Uses[id].(*types.Var); ok && types.Identical(vr.Type(), errorType) {
 			found = vr
 		}
 		return true
 	})
 	return found
-}
-
-func isError(t types.Type) bool {
-	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
 // serveAssigning returns the X.Serve(...) call whose result is assigned to errVar in the if's

@@ -6,8 +6,6 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
-
-	"github.com/goroguard/goroguard/internal/apis"
 )
 
 // A stranded operation is reported by default only when the stranded goroutine could have watched
@@ -157,16 +155,11 @@ func (o *orphans) wayOutOf(v ssa.Value, depth int) wayOut {
 		return wayOut{}
 	case *ssa.Call:
 		common := v.Common()
-		if common.IsInvoke() {
-			if common.Method.Name() == "Done" && apis.IsNamed(common.Value.Type(), "context", "Context") {
-				return o.wayOutOf(common.Value, depth+1)
-			}
-			return wayOut{}
-		}
 		callee := common.StaticCallee()
-		if callee == nil || !o.own[callee] {
-			if fn, ok := common.Value.(*ssa.Function); ok && fn.Name() == "Done" && len(common.Args) == 1 && apis.IsNamed(common.Args[0].Type(), "context", "Context") {
-				return o.wayOutOf(common.Args[0], depth+1)
+		if common.IsInvoke() || callee == nil || !o.own[callee] {
+			// ctx.Done(): reached as the context is.
+			if ctx := doneOf(v); ctx != nil {
+				return o.wayOutOf(ctx, depth+1)
 			}
 			return wayOut{}
 		}
