@@ -1172,6 +1172,9 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 					continue
 				}
 			}
+			if skipsFlaggedOp(c.info, s, does) {
+				continue
+			}
 			visited[s] = true
 			parent[s] = b
 			queue = append(queue, item{s, 0})

@@ -45,6 +45,13 @@ type Config struct {
 	// long-lived receivers that leave only at shutdown, on a context the senders never had), and
 	// on the fourth none of the 9 buffered field-channel findings was.
 	PackageChannels bool `json:"package-channels"`
+	// LoopsAnyContext reports every goroutine whose never-ending loop ignores a context in scope.
+	// By default such a loop is reported only when the spawner shows that the context is
+	// cancelled while the process runs: it makes the context with a cancel function, or watches
+	// it itself (loopcancel.go). Off by default: on held-out runs 7-11 the loops that ignore
+	// their context (spins on ctx.Done() aside) were 1 of 8 wanted; the others were
+	// process-lifetime workers whose context is never cancelled before the process exits.
+	LoopsAnyContext bool `json:"loops-any-context"`
 }
 
 // Default returns the configuration used by Analyzer.
@@ -56,6 +63,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"also report goroutines started in main.main, init functions and command packages (process-lifetime goroutines)")
 	fs.BoolVar(&c.IncludeTests, "include-tests", c.IncludeTests,
 		"report goroutines started in _test.go files and in test helpers (files that import testing)")
+	fs.BoolVar(&c.LoopsAnyContext, "loops-any-context", c.LoopsAnyContext,
+		"report every goroutine whose endless loop ignores a context in scope, also when nothing shows the context is cancelled while the process runs (less precise: process-lifetime workers look the same)")
 	fs.BoolVar(&c.PackageChannels, "package-channels", c.PackageChannels,
 		"also report sends and receives on field channels stranded by a partner that leaves on something the goroutine cannot watch, and buffered field channels the sends can fill (less precise: receivers that leave at shutdown, and one channel per struct value, look the same)")
 }

@@ -31,6 +31,7 @@ func TestAnalyzer(t *testing.T) {
 		{"exclusive sends on errCh or outCh", withTests, []string{"exclusive"}},
 		{"semaphore tokens sent before the go statement", withTests, []string{"semaphore"}},
 		{"servers stopped before the spawner leaves", withTests, []string{"serverstop"}},
+		{"drains guarded by a flag the loop keeps", withTests, []string{"flagdrain"}},
 		{"late send on a channel the spawner closed", withTests, []string{"closepanic"}},
 		{"include-tests is off by default: _test.go files are skipped", ctxdone.Default(), []string{"testsonly"}},
 		{"test helpers in files that import testing are test code", ctxdone.Default(), []string{"helpers"}},
@@ -60,7 +61,7 @@ func TestFlags(t *testing.T) {
 	if ctxdone.Analyzer.Flags.Lookup("include-main").Value.String() != "false" {
 		t.Error("setting a flag on one instance changed the shared Analyzer")
 	}
-	for _, name := range []string{"include-tests", "package-channels"} {
+	for _, name := range []string{"include-tests", "package-channels", "loops-any-context"} {
 		if got := ctxdone.Analyzer.Flags.Lookup(name).Value.String(); got != "false" {
 			t.Errorf("%s defaults to %s, want false", name, got)
 		}

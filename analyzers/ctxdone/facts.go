@@ -137,7 +137,8 @@ func (c *checker) exportFacts(insp *inspector.Inspector) {
 		}
 		c.pass.At(decl.Pos())
 		if fl := c.topForever(decl.Body); fl != nil {
-			f := &ForeverFact{Ops: fl.ops, Ctx: c.ctxFor(fl.stmt.Pos(), decl)}
+			name, _ := c.ctxFor(fl.stmt.Pos(), decl)
+			f := &ForeverFact{Ops: fl.ops, Ctx: name}
 			if fl.spin != nil {
 				f.Spin = render(fl.spin)
 			}

@@ -277,26 +277,27 @@ func (c *checker) blockingOps(body *ast.BlockStmt) []chanOp {
 	return ops
 }
 
-// ctxFor names a context the code at pos could observe: a variable of a context type declared
-// before pos in an enclosing scope (parameters and locals of the enclosing functions, including
-// the spawner's for a function literal), or a context field of decl's receiver.
-func (c *checker) ctxFor(pos token.Pos, decl *ast.FuncDecl) string {
+// ctxFor names a context the code at pos could observe, with its variable: a variable of a
+// context type declared before pos in an enclosing scope (parameters and locals of the enclosing
+// functions, including the spawner's for a function literal), or a context field of decl's
+// receiver.
+func (c *checker) ctxFor(pos token.Pos, decl *ast.FuncDecl) (string, types.Object) {
 	pkgScope := c.pass.Pkg.Scope()
 	for s := pkgScope.Innermost(pos); s != nil && s != pkgScope && s != types.Universe; s = s.Parent() {
 		for _, name := range s.Names() {
 			if v, ok := s.Lookup(name).(*types.Var); ok && v.Pos() < pos && apis.IsContext(v.Type()) && !c.neverCancelled(v) {
-				return name
+				return name, v
 			}
 		}
 	}
 	if decl == nil {
-		return ""
+		return "", nil
 	}
 	if fn, ok := c.info.Defs[decl.Name].(*types.Func); ok {
 		if sig, ok := fn.Type().(*types.Signature); ok {
 			for i := 0; i < sig.Params().Len(); i++ {
 				if p := sig.Params().At(i); apis.IsContext(p.Type()) {
-					return "its context parameter" // an unnamed or blank context parameter
+					return "its context parameter", p // an unnamed or blank context parameter
 				}
 			}
 			if r := sig.Recv(); r != nil && r.Name() != "" && r.Name() != "_" {
@@ -307,14 +308,14 @@ func (c *checker) ctxFor(pos token.Pos, decl *ast.FuncDecl) string {
 				if st, ok := t.Underlying().(*types.Struct); ok {
 					for i := 0; i < st.NumFields(); i++ {
 						if f := st.Field(i); apis.IsContext(f.Type()) {
-							return r.Name() + "." + f.Name()
+							return r.Name() + "." + f.Name(), f
 						}
 					}
 				}
 			}
 		}
 	}
-	return ""
+	return "", nil
 }
 
 // checkLoop reports a goroutine whose body reaches a loop that never ends (pattern 2), directly
@@ -322,19 +323,21 @@ func (c *checker) ctxFor(pos token.Pos, decl *ast.FuncDecl) string {
 func (c *checker) checkLoop(si *siteInfo) {
 	var (
 		ops, ctxName, spin string
-		loop               ast.Node // the loop, when in this package
+		ctx                types.Object // the ignored context as the spawner sees it
+		loop               ast.Node     // the loop, when in this package
 		who                = "goroutine"
 	)
 	if lit := si.Lit(); lit != nil {
 		if fl := c.topForever(lit.Body); fl != nil {
 			loop, ops = fl.stmt, fl.ops
-			ctxName = c.ctxFor(fl.stmt.Pos(), si.decl)
+			ctxName, ctx = c.ctxFor(fl.stmt.Pos(), si.decl)
 			if fl.spin != nil {
 				spin = render(fl.spin)
 			}
 		} else if fn, call, fact := c.foreverCallIn(lit.Body); fact != nil {
 			who = "goroutine calls " + fn.Name() + ", which"
 			ops, ctxName, spin = fact.Ops, fact.Ctx, fact.Spin
+			ctx = c.factCtxObj(call, fn, ctxName)
 			if c.passesUncancelled(call, fn, ctxName) {
 				ctxName = ""
 			}
@@ -344,6 +347,7 @@ func (c *checker) checkLoop(si *siteInfo) {
 		if c.pass.ImportObjectFact(fn.Origin(), &fact) {
 			who = "goroutine " + render(si.Fn)
 			ops, ctxName, spin = fact.Ops, fact.Ctx, fact.Spin
+			ctx = c.factCtxObj(si.Call, fn, ctxName)
 			if c.passesUncancelled(si.Call, fn, ctxName) {
 				ctxName = ""
 			}
@@ -351,6 +355,10 @@ func (c *checker) checkLoop(si *siteInfo) {
 	}
 	if ops == "" {
 		return
+	}
+	if spin == "" && ctxName != "" && !c.cfg.LoopsAnyContext && !c.cancelSeen(si, ctx) {
+		// Nothing shows the context is cancelled while the process runs (loopcancel.go).
+		ctxName = ""
 	}
 	d := analysis.Diagnostic{Pos: si.Node.Pos(), End: si.Call.Lparen, URL: costs.ParkedGoroutine.URL}
 	switch {

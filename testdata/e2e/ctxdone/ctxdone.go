@@ -51,8 +51,8 @@ type Dispatcher struct {
 
 func (d *Dispatcher) handle(e string) {}
 
-// Start ignores ctx: the loop has no way out.
-func (d *Dispatcher) Start(ctx context.Context) {
+// Run returns when ctx is cancelled, but its goroutine ignores ctx: the loop has no way out.
+func (d *Dispatcher) Run(ctx context.Context) error {
 	go func() { // e2e:want ctxdone
 		for {
 			select {
@@ -61,6 +61,8 @@ func (d *Dispatcher) Start(ctx context.Context) {
 			}
 		}
 	}()
+	<-ctx.Done()
+	return ctx.Err()
 }
 
 // StartStoppable is fine: the stop case returns, and Stop closes stop.

@@ -8,13 +8,23 @@ import (
 	"lib"
 )
 
-func run(ctx context.Context, in, out chan lib.Message) {
+func run(parent context.Context, in, out chan lib.Message) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
 	go lib.Pump(ctx, in, out) // want `goroutine lib.Pump loops forever blocking on in, out and never observes ctx`
 	go lib.PumpCtx(ctx, in, out)
 }
 
+// runPassing only passes its context on: nothing here shows it is cancelled while the process
+// runs (a process's root context looks the same), so the loop that ignores it is not reported.
+func runPassing(ctx context.Context, in, out chan lib.Message) {
+	go lib.Pump(ctx, in, out)
+}
+
+// serve is not reported: s.ctx is another package's unexported field, and nothing in this
+// package can show that it is cancelled.
 func serve(s *lib.Server) {
-	go s.Loop() // want `goroutine s.Loop loops forever receiving from s.reqs and never observes s.ctx`
+	go s.Loop()
 }
 
 func drain(n int) {

@@ -23,8 +23,9 @@ type hub struct {
 
 func (h *hub) handle(e event) {}
 
-// Run ignores ctx: nothing ends the loop.
-func (h *hub) Run(ctx context.Context) {
+// Run ignores ctx in its goroutine, but waits for it itself: the cancellation comes while the
+// process runs, and the goroutine outlives it.
+func (h *hub) Run(ctx context.Context) error {
 	go func() { // want `goroutine loops forever receiving from h.in and never observes ctx: no case or exit ends the loop`
 		for {
 			select {
@@ -33,6 +34,8 @@ func (h *hub) Run(ctx context.Context) {
 			}
 		}
 	}()
+	<-ctx.Done()
+	return ctx.Err()
 }
 
 // RunLocalCtx ignores a context that its caller can cancel: derived from ctx, it is still
@@ -77,9 +80,13 @@ func (h *hub) serve(ctx context.Context) { // want serve:"forever\\(receiving fr
 	}
 }
 
-// StartServe hands serve a context its caller can cancel: reported.
-func (h *hub) StartServe(ctx context.Context) {
+// StartServe hands serve a context it checks for cancellation itself: reported.
+func (h *hub) StartServe(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	go h.serve(ctx) // want `goroutine h.serve loops forever receiving from h.in and never observes ctx`
+	return nil
 }
 
 // StartServeForever is not reported: the context it hands serve is context.Background(), never
@@ -169,13 +176,18 @@ func (h *hub) RunOK(ctx context.Context) {
 	}()
 }
 
-// poll ticks forever: Ticker.Stop does not close t.C, so range over it never ends.
+// poll ticks forever: Ticker.Stop does not close t.C, so range over it never ends, though a
+// second goroutine stops the ticker once ctx is cancelled.
 func poll(ctx context.Context, refresh func()) {
 	t := time.NewTicker(time.Second)
 	go func() { // want `goroutine loops forever receiving from t.C and never observes ctx`
 		for range t.C {
 			refresh()
 		}
+	}()
+	go func() {
+		<-ctx.Done()
+		t.Stop()
 	}()
 }
 
@@ -256,7 +268,10 @@ func workerFatal(ctx context.Context, jobs <-chan event) { // want workerFatal:"
 	}
 }
 
-func startWorkers(ctx context.Context, jobs chan event) {
+// startWorkers gives its workers a context that it cancels when it returns.
+func startWorkers(parent context.Context, jobs chan event) {
+	ctx, cancel := context.WithTimeout(parent, time.Minute)
+	defer cancel()
 	go worker(ctx, jobs) // want `goroutine worker loops forever receiving from jobs and never observes ctx`
 	go workerCtx(ctx, jobs)
 	go workerFatal(ctx, jobs)
@@ -337,3 +352,24 @@ func innerBreak(ctx context.Context, h *hub) {
 		}
 	}()
 }
+
+// fieldWorker keeps the context its Start makes in a field, and Stop cancels it: the loop that ignores
+// w.ctx outlives every Stop.
+type fieldWorker struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	in     chan event
+}
+
+func (w *fieldWorker) loop() { // want loop:"forever\\(receiving from w.in; ignores w.ctx\\)"
+	for {
+		<-w.in
+	}
+}
+
+func (w *fieldWorker) Start(parent context.Context) {
+	w.ctx, w.cancel = context.WithCancel(parent)
+	go w.loop() // want `goroutine w.loop loops forever receiving from w.in and never observes w.ctx`
+}
+
+func (w *fieldWorker) Stop() { w.cancel() }

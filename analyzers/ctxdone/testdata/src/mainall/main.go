@@ -26,10 +26,12 @@ func main() {
 	serve(ctx)
 }
 
-func serve(ctx context.Context) {
+func serve(parent context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
 	go func() { // want `goroutine loops forever`
 		for {
-			<-events
+			println(<-events, ctx.Value("id"))
 		}
 	}()
 }

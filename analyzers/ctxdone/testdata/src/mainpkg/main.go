@@ -40,17 +40,24 @@ func serve(ctx context.Context) {
 	}()
 }
 
-// serveEach is the near miss: main calls it in a loop, so its goroutines pile up.
-func serveEach(ctx context.Context) {
+// serveEach is the near miss: main calls it in a loop, and each call's context is cancelled
+// when it returns, so its goroutines pile up.
+func serveEach(parent context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
 	go func() { // want `goroutine loops forever receiving from events and never observes ctx`
 		for {
-			<-events
+			println(<-events, ctx.Value("id"))
 		}
 	}()
 }
 
-// handle is called from two places: each call starts another goroutine.
+// handle is called from two places: each call starts another goroutine, and it expects its
+// context to be cancelled (it checks).
 func handle(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
 	go func() { // want `goroutine loops forever receiving from events and never observes ctx`
 		for {
 			<-events

@@ -44,11 +44,12 @@ func (q *Queue[T]) runDone(ctx context.Context, f func(T)) {
 	}
 }
 
-// Start starts both loops through an instantiated method.
+// Start starts both loops through an instantiated method, and waits for ctx's cancellation.
 func Start(ctx context.Context) {
 	q := &Queue[int]{items: make(chan int), done: make(chan struct{})}
 	go q.run(ctx, func(int) {}) // want `goroutine q.run loops forever receiving from q.items and never observes ctx`
 	go q.runDone(ctx, func(int) {})
+	<-ctx.Done()
 }
 
 // odd shapes that must not crash.
