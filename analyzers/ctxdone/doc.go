@@ -341,8 +341,10 @@
 //     testify, ginkgo, gomega, gotest.tools), which are test helpers; and test doubles: files and
 //     packages whose name contains fake, mock, stub, testutil, test_util, testhelper or testing;
 //     and packages under a test, tests, e2e, e2etest or integrationtest directory of their
-//     module (kuma's test/framework), or files that import terratest (see the include-tests
-//     flag).
+//     module (kuma's test/framework), or files that import terratest; and helper packages named
+//     after the package they help test plus "test", as httptest is (immudb's cmd/cmdtest: the
+//     name of the parent directory or of an imported package, then "test") (see the
+//     include-tests flag).
 //   - A never-ending loop with no context in scope and no closed channel: a process-lifetime
 //     worker cannot be told apart from a leak without knowing the owner's lifecycle. A local
 //     context assigned only context.Background() or context.TODO() does not count as in scope:

@@ -640,6 +640,10 @@ func (c *checker) classifyFor(fs *ast.ForStmt, stack []ast.Node, li, fnIdx int, 
 					return false
 				}
 			}
+			if m, _, ok := apis.CalledMethod(info, n); ok && packetReads[m] {
+				result = source{kind: accept, desc: "packet read loop on " + short(n.Fun)}
+				return false
+			}
 			if result.kind == silent && (c.isRead(info, n) || c.readsInput(n, 0)) {
 				result = source{kind: unbounded, desc: "loop reading one item per " + short(n.Fun) + " call"}
 			}

@@ -30,7 +30,8 @@ const Name = "spawnloop"
 // Config is spawnloop's configuration. Each field is both a flag (-spawnloop.<name>) and a golangci-lint
 // setting of the same name (the json tag).
 type Config struct {
-	// ReportAcceptLoops reports `for { c, _ := ln.Accept(); go serve(c) }` accept loops.
+	// ReportAcceptLoops reports `for { c, _ := ln.Accept(); go serve(c) }` accept loops and
+	// their datagram form, a goroutine per packet read from a UDP or packet socket.
 	ReportAcceptLoops bool `json:"report-accept-loops"`
 	// MaxConstantTrips, when positive, reports loops whose constant trip count exceeds it. Zero,
 	// the default, never reports a constant trip count: it is the program's choice, not input
@@ -56,7 +57,7 @@ func Default() Config { return Config{MaxConstantTrips: DefaultMaxConstantTrips}
 // RegisterFlags binds c's fields to fs, with c's current values as defaults.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.ReportAcceptLoops, "report-accept-loops", c.ReportAcceptLoops,
-		"report accept loops that start one goroutine per accepted connection")
+		"report accept loops that start one goroutine per accepted connection, and packet loops that start one per datagram read")
 	fs.IntVar(&c.MaxConstantTrips, "max-constant-trips", c.MaxConstantTrips,
 		"report loops whose trip count is a constant larger than this (0: never; a constant is not input)")
 	fs.BoolVar(&c.IncludeTests, "include-tests", c.IncludeTests,
@@ -85,10 +86,14 @@ func New(cfg Config) *analysis.Analyzer {
 
 // SpawnsFact records that calling a function starts goroutines the caller does not wait for:
 // one on every call (PerCall), or one per item of its parameter number Param-1 (Param > 0).
+// Waits says that the function waits for every per-item goroutine of Param before it returns
+// (wg.Wait() after the loop): a loop of calls then runs one call's fan-out at a time, not a nested
+// fan-out of items times sub-items.
 type SpawnsFact struct {
 	PerCall bool
 	Param   int
 	Name    string
+	Waits   bool
 }
 
 // AFact marks SpawnsFact as an analysis fact.
@@ -101,6 +106,9 @@ func (f *SpawnsFact) String() string {
 	}
 	if f.Param > 0 {
 		parts = append(parts, "spawns per item of "+f.Name)
+		if f.Waits {
+			parts = append(parts, "waits")
+		}
 	}
 	return strings.Join(parts, ", ")
 }
@@ -217,7 +225,9 @@ func (c *checker) factOf(fn *types.Func) *SpawnsFact {
 }
 
 // addFact merges f into the fact of the function declared by decl; it reports whether that changed.
-func (c *checker) addFact(decl *ast.FuncDecl, perCall bool, param int, name string) bool {
+// waits is whether the function waits for that parameter's goroutines before returning; the fact
+// keeps Waits only while every fan-out over the parameter does.
+func (c *checker) addFact(decl *ast.FuncDecl, perCall bool, param int, name string, waits bool) bool {
 	fn, _ := c.pass.TypesInfo.Defs[decl.Name].(*types.Func)
 	if fn == nil {
 		return false
@@ -232,7 +242,9 @@ func (c *checker) addFact(decl *ast.FuncDecl, perCall bool, param int, name stri
 		f.PerCall, changed = true, true
 	}
 	if param > 0 && f.Param == 0 {
-		f.Param, f.Name, changed = param, name, true
+		f.Param, f.Name, f.Waits, changed = param, name, waits, true
+	} else if param > 0 && f.Waits && !waits {
+		f.Waits, changed = false, true
 	}
 	return changed
 }
@@ -299,12 +311,12 @@ func (c *checker) eval(ev *event, report bool) bool {
 			!drainsResult(stack, stmtIdx) && !c.defersWait(decl.Body) &&
 			!(ev.site != nil && signalsAfter(stack, fnIdx+1, stmtIdx, ev.site.Lit())) &&
 			!(ev.site != nil && ev.site.Lit() != nil && c.selfLimited(ev.site.Lit())) {
-			changed = c.addFact(decl, true, 0, "") || changed
+			changed = c.addFact(decl, true, 0, "", false) || changed
 		}
 		// A function that passes its parameter to a per-item spawner spawns per item of it.
 		if fact != nil && fact.Param > 0 && fact.Param-1 < len(ev.call.Args) {
 			if src := c.classifyData(ev.call.Args[fact.Param-1], stack, fnIdx, 0); (src.kind == unbounded || src.kind == unknown) && src.param > 0 && src.owner == fnIdx {
-				changed = c.addFact(decl, false, src.param, src.paramName) || changed
+				changed = c.addFact(decl, false, src.param, src.paramName, fact.Waits) || changed
 			}
 		}
 		return changed
@@ -350,10 +362,19 @@ func (c *checker) eval(ev *event, report bool) bool {
 		(fact.Param-1 < len(ev.call.Args) && isBatch(c.pass.TypesInfo, ev.call.Args[fact.Param-1]))) {
 		return false // a batch the caller cut: the callee's fan-out is as large as the batch
 	}
+	if ev.site == nil && !fact.PerCall && fact.Waits {
+		// Each call waits for its own fan-out: one call's items run at a time, so what counts is
+		// the argument of one call, not the loop (openGemini's assignDbpt per database).
+		return c.argReport(ev, fact, stack, fnIdx, report)
+	}
 
 	if !report {
 		if decl != nil && (src.kind == unbounded || src.kind == unknown) && src.param > 0 && src.owner == fnIdx {
-			return c.addFact(decl, false, src.param, src.paramName)
+			waits := c.waitsAfter(stack, fnIdx+1, loopIdx) || (decl.Body != nil && c.defersWait(decl.Body))
+			if ev.site == nil {
+				waits = waits && fact.Waits && !fact.PerCall
+			}
+			return c.addFact(decl, false, src.param, src.paramName, waits)
 		}
 		return false
 	}

@@ -6,13 +6,15 @@
 // (testutil/stream.go, a ginkgo mock server in mock_udp_upstream_server.go) are the same code under
 // another file name. A non-test file that imports a testing package is such a helper, and so are
 // the test doubles of fake and mock packages and files (fakes.go, mock_store.go, package faketime),
-// and so are the packages of a module's test and e2e directories (kuma's test/framework harness).
+// and so are the packages of a module's test and e2e directories (kuma's test/framework harness)
+// and the helper packages named after the package they help test (httptest, immudb's cmdtest).
 package testcode
 
 import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -61,30 +63,54 @@ var testDirs = map[string]bool{"test": true, "tests": true, "e2e": true, "integr
 // module's root (pkgpath.BelowRoot: a module may itself be called e2e or test).
 func TestPath(pkgPath string) bool { return pkgpath.Has(pkgPath, testDirs) }
 
+// HelperPackage reports whether pkg is named like a test-helper package for another package,
+// the standard library's convention: net/http/httptest, testing/iotest, testing/fstest and
+// testing/slogtest are named after the package they help test plus "test". The name must be
+// exactly that: "test" after the name of the package's parent directory or of a package it
+// imports (immudb's cmd/cmdtest, a collector of a command's output that only tests import), so
+// that words such as latest, contest or attest do not count.
+func HelperPackage(pkg *types.Package) bool {
+	prefix, ok := strings.CutSuffix(pkg.Name(), "test")
+	if !ok || len(prefix) < 2 {
+		return false
+	}
+	elems := strings.Split(pkg.Path(), "/")
+	if len(elems) >= 2 && elems[len(elems)-2] == prefix {
+		return true
+	}
+	for _, imp := range pkg.Imports() {
+		if imp.Name() == prefix || path.Base(imp.Path()) == prefix {
+			return true
+		}
+	}
+	return false
+}
+
 // Detector answers, for one package, whether a position lies in test code. It caches the files
 // that import a testing package; the zero value is not usable, use New.
 type Detector struct {
 	fset      *token.FileSet
 	pkgName   string
 	pkgPath   string
+	helper    bool // HelperPackage
 	files     []*ast.File
 	testFiles map[*token.File]bool
 }
 
 // New returns a Detector for the files of pkg.
 func New(fset *token.FileSet, pkg *types.Package, files []*ast.File) *Detector {
-	return &Detector{fset: fset, pkgName: pkg.Name(), pkgPath: pkg.Path(), files: files}
+	return &Detector{fset: fset, pkgName: pkg.Name(), pkgPath: pkg.Path(), helper: HelperPackage(pkg), files: files}
 }
 
 // IsTestCode reports whether pos lies in a _test.go file, in a file that imports a testing
 // package (a test helper), in a file or package whose name says it holds test doubles, or in a
-// package under a test directory (TestPath).
+// package under a test directory (TestPath), or in a test-helper package (HelperPackage).
 func (d *Detector) IsTestCode(pos token.Pos) bool {
 	tf := d.fset.File(pos)
 	if tf == nil {
 		return false
 	}
-	if strings.HasSuffix(tf.Name(), "_test.go") || DoubleName(d.pkgName) || TestPath(d.pkgPath) ||
+	if strings.HasSuffix(tf.Name(), "_test.go") || DoubleName(d.pkgName) || TestPath(d.pkgPath) || d.helper ||
 		DoubleName(strings.TrimSuffix(filepath.Base(tf.Name()), ".go")) {
 		return true
 	}

@@ -5,6 +5,8 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/goroguard/goroguard/internal/testcode"
@@ -30,6 +32,10 @@ func TestIsTestCode(t *testing.T) {
 		{"a module named e2e", "flow", "flow.go", "package flow", false, "example.com/e2e/flow"},
 		{"a GitHub repository named e2e", "flow", "flow.go", "package flow", false, "github.com/acme/e2e/flow"},
 		{"a contest package", "contest", "run.go", "package contest", false, "example.com/contest"},
+		{"a helper package named after its parent directory", "cmdtest", "collector.go", "package cmdtest", true, "github.com/codenotary/immudb/cmd/cmdtest"},
+		{"a helper package named after a package it imports", "storetest", "suite.go", "package storetest\nimport \"example.com/app/store\"\nvar _ store.T", true, "example.com/app/internal/storetest"},
+		{"a package named latest", "latest", "latest.go", "package latest", false, "example.com/app/latest"},
+		{"a package named fastest below a fas directory's sibling", "fastest", "pick.go", "package fastest", false, "example.com/app/route/fastest"},
 		{"a helper that imports terratest", "infra", "k8s.go", "package infra\nimport \"github.com/gruntwork-io/terratest/modules/k8s\"\nvar _ = k8s.KubectlOptions{}", true, ""},
 	}
 	for _, tt := range tests {
@@ -44,7 +50,14 @@ func TestIsTestCode(t *testing.T) {
 			if path == "" {
 				path = "example.com/" + tt.pkg
 			}
-			d := testcode.New(fset, types.NewPackage(path, tt.pkg), []*ast.File{f})
+			pkg := types.NewPackage(path, tt.pkg)
+			var imports []*types.Package
+			for _, imp := range f.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				imports = append(imports, types.NewPackage(p, p[strings.LastIndex(p, "/")+1:]))
+			}
+			pkg.SetImports(imports)
+			d := testcode.New(fset, pkg, []*ast.File{f})
 			if got := d.IsTestCode(f.Pos()); got != tt.want {
 				t.Errorf("IsTestCode(%s in package %s) = %v, want %v", tt.file, tt.pkg, got, tt.want)
 			}

@@ -26,15 +26,16 @@ func RelaySync(r io.Reader) {
 	}
 }
 
-// RelayBatches forwards each batch received from a channel of unknown origin: silent by default.
-func RelayBatches(batches <-chan []fanout.Event) { // want RelayBatches:"spawns per item of batches"
+// RelayBatches forwards each batch received from a channel of unknown origin: silent by default
+// (Forward waits for each batch, so this is no nested fan-out either).
+func RelayBatches(batches <-chan []fanout.Event) {
 	for batch := range batches {
 		fanout.Forward(batch)
 	}
 }
 
-// RelayDecoded decodes batches from a stream and forwards each: every decoded batch fans out
-// again, a nested fan-out over input.
+// RelayDecoded decodes batches from a stream and forwards each: Forward waits for its
+// goroutines, so one batch runs at a time, but each batch is input of any size.
 func RelayDecoded(r io.Reader) {
 	dec := json.NewDecoder(r)
 	for {
@@ -42,7 +43,20 @@ func RelayDecoded(r io.Reader) {
 		if err := dec.Decode(&batch); err != nil {
 			return
 		}
-		fanout.Forward(batch) // want `call to Forward in loop reading one item per dec.Decode call starts one goroutine per item of its parameter batch for every item`
+		fanout.Forward(batch) // want `call to Forward passes batch decoded by dec.Decode as its parameter batch, and Forward starts one goroutine per item of it`
+	}
+}
+
+// NotifyDecoded decodes batches and hands each to Notify, which does not wait: every decoded
+// batch fans out while the next is decoded, a nested fan-out over input.
+func NotifyDecoded(r io.Reader) {
+	dec := json.NewDecoder(r)
+	for {
+		var batch []fanout.Event
+		if err := dec.Decode(&batch); err != nil {
+			return
+		}
+		fanout.Notify(batch) // want `call to Notify in loop reading one item per dec.Decode call starts one goroutine per item of its parameter events for every item`
 	}
 }
 

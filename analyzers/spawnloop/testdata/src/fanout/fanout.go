@@ -30,6 +30,13 @@ func PublishAll(events []Event) { // want PublishAll:"spawns per item of events"
 	wg.Wait()
 }
 
+// Notify starts one goroutine per event and returns at once.
+func Notify(events []Event) { // want Notify:"spawns per item of events"
+	for _, e := range events {
+		go deliver(e) // unknown origin here
+	}
+}
+
 // Forward passes its parameter on to PublishAll: it spawns per item of it too.
 func Forward(batch []Event) { // want Forward:"spawns per item of batch"
 	PublishAll(batch)

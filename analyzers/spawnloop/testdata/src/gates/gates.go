@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -164,7 +163,9 @@ func (m *mailbox) dispatch() {
 // ---- 2. One spawn per distinct key ----
 
 // udpListener is the frp shape (pkg/util/net/udp.go): one fake connection, with its idle
-// watchdog goroutine, per remote address; a dead one is replaced in the map.
+// watchdog goroutine, per remote address; a dead one is replaced in the map. The datagrams come
+// through a decoded stream here (a read loop over a UDP socket itself is an accept loop, see
+// package udppeers).
 type udpListener struct {
 	conns map[string]*fakeConn
 }
@@ -188,36 +189,40 @@ func newFakeConn() *fakeConn { // want newFakeConn:"spawns per call"
 func (c *fakeConn) isClosed() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.closed }
 func (c *fakeConn) put([]byte)     {}
 
-func (l *udpListener) readLoop(conn *net.UDPConn) {
+// datagram is a relayed packet with its sender, as a tunnel's control stream carries it.
+type datagram struct {
+	From string
+	Data []byte
+}
+
+func (l *udpListener) readLoop(dec *json.Decoder) {
 	for {
-		buf := make([]byte, 1500)
-		n, addr, err := conn.ReadFromUDP(buf)
-		if err != nil {
+		var d datagram
+		if err := dec.Decode(&d); err != nil {
 			return
 		}
-		fc, exist := l.conns[addr.String()]
+		fc, exist := l.conns[d.From]
 		if !exist || fc.isClosed() {
 			fc = newFakeConn()
-			l.conns[addr.String()] = fc
+			l.conns[d.From] = fc
 		}
-		fc.put(buf[:n])
+		fc.put(d.Data)
 	}
 }
 
 // readLoopNoRegistry is the near miss of readLoop: it looks the address up but never stores the
 // new connection, so every packet from an unknown address starts another watchdog.
-func (l *udpListener) readLoopNoRegistry(conn *net.UDPConn) {
+func (l *udpListener) readLoopNoRegistry(dec *json.Decoder) {
 	for {
-		buf := make([]byte, 1500)
-		n, addr, err := conn.ReadFromUDP(buf)
-		if err != nil {
+		var d datagram
+		if err := dec.Decode(&d); err != nil {
 			return
 		}
-		fc, exist := l.conns[addr.String()]
+		fc, exist := l.conns[d.From]
 		if !exist {
-			fc = newFakeConn() // want `call to newFakeConn in loop reading one item per conn.ReadFromUDP call starts one goroutine per item \(newFakeConn starts a goroutine on every call\)`
+			fc = newFakeConn() // want `call to newFakeConn in loop reading one item per dec.Decode call starts one goroutine per item \(newFakeConn starts a goroutine on every call\)`
 		}
-		fc.put(buf[:n])
+		fc.put(d.Data)
 	}
 }
 

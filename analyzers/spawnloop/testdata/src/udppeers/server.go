@@ -1,12 +1,13 @@
-// Package udppeers holds the same per-packet loop in code under test (reported) and in test
-// code that lives in ordinary files: a mock server file and a helper that imports testing.
+// Package udppeers holds the same per-packet loop in code under test (reported with
+// report-accept-loops) and in test code that lives in ordinary files: a mock server file and a
+// helper that imports testing.
 package udppeers
 
 import "net"
 
 func handle(conn *net.UDPConn, addr *net.UDPAddr, p []byte) {}
 
-// Serve starts one goroutine per packet any client sends: reported.
+// Serve starts one goroutine per packet any client sends: reported with report-accept-loops.
 func Serve(conn *net.UDPConn) {
 	for {
 		buf := make([]byte, 1500)
@@ -14,6 +15,6 @@ func Serve(conn *net.UDPConn) {
 		if err != nil {
 			return
 		}
-		go handle(conn, addr, buf[:n]) // want `go statement in loop reading one item per conn.ReadFromUDP call starts one goroutine per item`
+		go handle(conn, addr, buf[:n]) // want `go statement in packet read loop on conn.ReadFromUDP starts one goroutine per item`
 	}
 }

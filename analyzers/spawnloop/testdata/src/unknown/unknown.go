@@ -57,10 +57,26 @@ func CompressFiles(paths []string) { // want CompressFiles:"spawns per item of p
 	}
 }
 
-// indexAllFor: nested fan-out over a parameter.
-func indexAllFor(tenants map[string][]Document) { // want indexAllFor:"spawns per item of tenants"
+// indexAllFor is not a nested fan-out: IndexAll waits for each tenant's goroutines before the
+// next call, so at most one tenant's documents run at once.
+func indexAllFor(tenants map[string][]Document) {
 	for _, docs := range tenants {
-		IndexAll(docs) // want `call to IndexAll in range over parameter tenants starts one goroutine per item of its parameter docs for every item`
+		IndexAll(docs)
+	}
+}
+
+// IndexAsync starts one goroutine per document and does not wait.
+func IndexAsync(docs []Document) { // want IndexAsync:"spawns per item of docs"
+	for _, d := range docs {
+		go index(d) // want `go statement in range over parameter docs starts one goroutine per item`
+	}
+}
+
+// indexAsyncFor is the near miss of indexAllFor: IndexAsync returns at once, so every tenant's
+// documents run at the same time, a nested fan-out over a parameter.
+func indexAsyncFor(tenants map[string][]Document) { // want indexAsyncFor:"spawns per item of tenants"
+	for _, docs := range tenants {
+		IndexAsync(docs) // want `call to IndexAsync in range over parameter tenants starts one goroutine per item of its parameter docs for every item`
 	}
 }
 
