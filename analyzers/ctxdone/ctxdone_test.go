@@ -35,7 +35,7 @@ func TestAnalyzer(t *testing.T) {
 		{"late send on a channel the spawner closed", withTests, []string{"closepanic"}},
 		{"include-tests is off by default: _test.go files are skipped", ctxdone.Default(), []string{"testsonly"}},
 		{"test helpers in files that import testing are test code", ctxdone.Default(), []string{"helpers"}},
-		{"command packages run once per process", ctxdone.Default(), []string{"cmdlib", "cmdpkg", "example.com/tool/pkg/cmd/stats", "example.com/tool/pkg/client", "example.com/server/cmd"}},
+		{"command packages run once per process", ctxdone.Default(), []string{"cmdlib", "cmdpkg", "example.com/tool/pkg/cmd/stats", "example.com/tool/pkg/client", "example.com/server/cmd", "example.com/ci/fly/commands", "example.com/ci/daemon"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -329,7 +329,9 @@
 //   - Goroutines started in main.main or in init functions: they live as long as the process
 //     (see the include-main flag). The same holds for command packages, those that import a
 //     command-line framework (spf13/cobra, urfave/cli, kingpin, kong, ff, mitchellh/cli,
-//     hashicorp/cli, posener/complete, google/subcommands), and packages below a cmd directory
+//     hashicorp/cli, posener/complete, google/subcommands; jessevdk/go-flags when the package also
+//     declares go-flags commands, types with Execute(args []string) error, since servers import
+//     it only to parse their configuration), and packages below a cmd directory
 //     inside their module (nerdctl's pkg/cmd/container, kubectl's pkg/cmd/...; not a top-level
 //     cmd, which holds package main or, as in minio, a whole server): their code is the
 //     actions of commands a process runs once before it exits (a diagnostic that gives up after

@@ -142,6 +142,41 @@ var cliFrameworks = []string{
 	"github.com/google/subcommands",
 }
 
+// goFlags is github.com/jessevdk/go-flags. Servers import it too, to parse their configuration
+// (lnd's package lnd), so importing it is not enough: a package is a command package when it
+// also declares go-flags commands, types with the flags.Commander method Execute([]string) error
+// (concourse's fly/commands, held-out run 14).
+const goFlags = "github.com/jessevdk/go-flags"
+
+// declaresCommanders reports whether the package declares a named type whose method set (of the
+// type or its pointer) has Execute(args []string) error.
+func (c *checker) declaresCommanders() bool {
+	scope := c.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(tn.Type()), true, c.pass.Pkg, "Execute")
+		fn, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		sig := fn.Type().(*types.Signature)
+		if sig.Params().Len() != 1 || sig.Results().Len() != 1 || sig.Variadic() {
+			continue
+		}
+		sl, ok := sig.Params().At(0).Type().Underlying().(*types.Slice)
+		if !ok || !types.Identical(sl.Elem(), types.Typ[types.String]) {
+			continue
+		}
+		if r := sig.Results().At(0).Type(); types.Identical(r, types.Universe.Lookup("error").Type()) {
+			return true
+		}
+	}
+	return false
+}
+
 // commandDirs are the directory names that hold the implementation of a program's commands.
 var commandDirs = map[string]bool{"cmd": true}
 
@@ -169,6 +204,9 @@ func (c *checker) commandPackage() bool {
 				if imp.Path() == fw || strings.HasPrefix(imp.Path(), fw+"/") {
 					v = true
 				}
+			}
+			if imp.Path() == goFlags && c.declaresCommanders() {
+				v = true
 			}
 		}
 		c.command = &v

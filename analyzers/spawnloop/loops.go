@@ -694,7 +694,7 @@ func (c *checker) readsInput(call *ast.CallExpr, depth int) bool {
 
 func (c *checker) isRead(info *types.Info, call *ast.CallExpr) bool {
 	if m, recv, ok := apis.CalledMethod(info, call); ok {
-		if readMethods[m] {
+		if readMethods[m] || packetReads[m] {
 			return true
 		}
 		// Recv on a gRPC stream (the receiver has the stream's RecvMsg method) counts only with

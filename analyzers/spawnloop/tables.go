@@ -174,7 +174,8 @@ var cursorMethods = map[apis.Method]string{
 }
 
 // readMethods read one item of input per call; a loop that calls one and then spawns spawns per
-// item read (requests on a connection, packets on a socket, lines of a stream).
+// item read (requests on a connection, lines of a stream). The packet reads of packetReads are
+// items too, but a loop that spawns right after one is an accept loop.
 var readMethods = map[apis.Method]bool{
 	{Pkg: "encoding/json", Type: "Decoder", Name: "Decode"}:                                             true,
 	{Pkg: "encoding/gob", Type: "Decoder", Name: "Decode"}:                                              true,
@@ -185,11 +186,6 @@ var readMethods = map[apis.Method]bool{
 	{Pkg: "bufio", Type: "Reader", Name: "ReadLine"}:                                                    true,
 	{Pkg: "bufio", Type: "Reader", Name: "ReadSlice"}:                                                   true,
 	{Pkg: "net/textproto", Type: "Reader", Name: "ReadLine"}:                                            true,
-	{Pkg: "net", Type: "PacketConn", Name: "ReadFrom"}:                                                  true,
-	{Pkg: "net", Type: "UDPConn", Name: "ReadFrom"}:                                                     true,
-	{Pkg: "net", Type: "UDPConn", Name: "ReadFromUDP"}:                                                  true,
-	{Pkg: "net", Type: "UDPConn", Name: "ReadFromUDPAddrPort"}:                                          true,
-	{Pkg: "net", Type: "UDPConn", Name: "ReadMsgUDP"}:                                                   true,
 	{Pkg: "github.com/gorilla/websocket", Type: "Conn", Name: "ReadMessage"}:                            true,
 	{Pkg: "github.com/gorilla/websocket", Type: "Conn", Name: "ReadJSON"}:                               true,
 	{Pkg: "golang.org/x/net/websocket", Type: "Codec", Name: "Receive"}:                                 true,
