@@ -662,6 +662,12 @@
 //     -ctxdone.loops-any-context, and a spin on ctx.Done() (a case that does not leave the loop)
 //     is reported either way, also on a root context cancelled only as the process exits
 //     (polaris, held-out run 11).
+//   - Test harnesses outside _test.go files are recognised by their imports (testing, testify,
+//     ginkgo, ...), their names (fake, mock, testutil, httptest-style helper packages) and test
+//     or e2e directories only: a runner in internal/integration that imports the project's own
+//     test framework package (mongo-go-driver's unified runner, held-out run 15) is checked like
+//     production code, and a leak it has only after a test failed is reported. "integration"
+//     also names integrations with other systems, so it is not a test directory.
 //   - A flag that guards a drain (`if !drained { <-ch }`) is trusted to mean the value was
 //     received: a configuration flag in that place (`if waitOnCancel { <-done }`) hides a leak
 //     on the path where it is false.
