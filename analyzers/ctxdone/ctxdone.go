@@ -253,7 +253,7 @@ func (c *checker) noteCall(call *ast.CallExpr) {
 	}
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
 		if b, ok := c.info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-			if obj := c.chanObj(call.Args[0]); obj != nil {
+			if obj := c.varOf(call.Args[0]); obj != nil {
 				if _, seen := c.closed[obj]; !seen {
 					c.closed[obj] = call
 				}
@@ -263,16 +263,16 @@ func (c *checker) noteCall(call *ast.CallExpr) {
 	}
 	if fn, ok := typeutil.Callee(c.info, call).(*types.Func); ok && fn.Pkg() != nil &&
 		fn.Pkg().Path() == "os/signal" && fn.Name() == "Notify" {
-		if obj := c.chanObj(call.Args[0]); obj != nil {
+		if obj := c.varOf(call.Args[0]); obj != nil {
 			c.signals[obj] = true
 		}
 	}
 }
 
-// chanObj returns the variable or field a channel expression denotes: a local or package
-// variable, or a struct field (all instances share the field's *types.Var). It returns nil for
-// other expressions (calls, index expressions).
-func (c *checker) chanObj(e ast.Expr) types.Object {
+// varOf returns the variable or field an expression (a channel, a context) denotes: a local or
+// package variable, or a struct field (all instances share the field's *types.Var). It returns
+// nil for other expressions (calls, index expressions).
+func (c *checker) varOf(e ast.Expr) types.Object {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		if v, ok := c.info.Uses[e].(*types.Var); ok {

@@ -170,7 +170,7 @@ func (c *checker) declaresCommanders() bool {
 		if !ok || !types.Identical(sl.Elem(), types.Typ[types.String]) {
 			continue
 		}
-		if r := sig.Results().At(0).Type(); types.Identical(r, types.Universe.Lookup("error").Type()) {
+		if r := sig.Results().At(0).Type(); types.Identical(r, errorType) {
 			return true
 		}
 	}

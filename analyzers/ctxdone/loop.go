@@ -75,7 +75,7 @@ func (c *checker) forever(s ast.Stmt, label string) *foreverLoop {
 	seen := map[string]bool{}
 	kinds := map[bool]int{}
 	for _, op := range ops {
-		obj := c.chanObj(op.expr)
+		obj := c.varOf(op.expr)
 		if obj != nil && c.signals[obj] {
 			return nil // waiting for signals forever is what a signal handler does
 		}

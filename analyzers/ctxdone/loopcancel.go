@@ -3,6 +3,7 @@ package ctxdone
 import (
 	"go/ast"
 	"go/types"
+	"strings"
 
 	"github.com/goroguard/goroguard/internal/apis"
 )
@@ -119,21 +120,8 @@ func (c *checker) derivesWithCancel(lhs []ast.Expr, rhs ast.Expr, v *types.Var) 
 
 // denotes reports whether e is the variable v, or a selection of the field v.
 func (c *checker) denotes(e ast.Expr, v *types.Var) bool {
-	switch e := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		obj := c.info.Uses[e]
-		if obj == nil {
-			obj = c.info.Defs[e]
-		}
-		w, ok := obj.(*types.Var)
-		return ok && originVar(w) == v
-	case *ast.SelectorExpr:
-		if s := c.info.Selections[e]; s != nil && s.Kind() == types.FieldVal {
-			w, ok := s.Obj().(*types.Var)
-			return ok && originVar(w) == v
-		}
-	}
-	return false
+	w, ok := c.varOf(e).(*types.Var)
+	return ok && originVar(w) == v
 }
 
 // factCtxObj returns the variable or field that a loop summarized in fn's ForeverFact ignores, as
@@ -147,28 +135,15 @@ func (c *checker) factCtxObj(call *ast.CallExpr, fn *types.Func, ctxName string)
 	}
 	for i := 0; i < sig.Params().Len() && i < len(call.Args); i++ {
 		if sig.Params().At(i).Name() == ctxName {
-			return c.exprObj(call.Args[i])
+			return c.varOf(call.Args[i])
 		}
 	}
-	if r := sig.Recv(); r != nil && len(ctxName) > len(r.Name())+1 && ctxName[:len(r.Name())+1] == r.Name()+"." {
-		obj, _, _ := types.LookupFieldOrMethod(r.Type(), true, fn.Pkg(), ctxName[len(r.Name())+1:])
-		if v, ok := obj.(*types.Var); ok && v.IsField() {
-			return v
-		}
-	}
-	return nil
-}
-
-// exprObj returns the variable an identifier denotes, or the field a selector selects.
-func (c *checker) exprObj(e ast.Expr) types.Object {
-	switch e := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		if v, ok := c.info.Uses[e].(*types.Var); ok {
-			return v
-		}
-	case *ast.SelectorExpr:
-		if s := c.info.Selections[e]; s != nil && s.Kind() == types.FieldVal {
-			return s.Obj()
+	if r := sig.Recv(); r != nil {
+		if field, ok := strings.CutPrefix(ctxName, r.Name()+"."); ok && field != "" {
+			obj, _, _ := types.LookupFieldOrMethod(r.Type(), true, fn.Pkg(), field)
+			if v, ok := obj.(*types.Var); ok && v.IsField() {
+				return v
+			}
 		}
 	}
 	return nil
