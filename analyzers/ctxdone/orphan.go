@@ -445,9 +445,14 @@ func (o *orphans) link() {
 				if fv.bound {
 					params = params[1:]
 				}
-				if len(params) != len(common.Args) {
+				// The graph is not typed: instances of a generic type share one field node, so
+				// a function value of another shape can reach this call. Its flow is unknown.
+				if len(params) != len(common.Args) || (dc.res != nil && len(dc.res) != fv.fn.Signature.Results().Len()) {
 					for _, a := range common.Args {
 						o.escapeValue(a)
+					}
+					for _, r := range dc.res {
+						o.escape(r)
 					}
 					continue
 				}

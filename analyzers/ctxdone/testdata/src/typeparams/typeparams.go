@@ -129,3 +129,30 @@ func collectCtx[T any](ctx context.Context, items []T) []T {
 		}
 	}
 }
+
+// Named is generic, and its instances share one field in the channel-flow graph: a call through
+// the unary builder's function value meets the stream builder's closure, which has one result
+// fewer (spicedb's middleware builders crashed the orphan check's linking this way).
+type Named[T any] struct{ Fn T }
+
+type unaryFn func(ctx context.Context, req any) (any, error)
+
+type streamFn func(ctx context.Context, req any) error
+
+type unaryBuilder struct{ fn unaryFn }
+
+func (b *unaryBuilder) build(check bool) Named[unaryFn] {
+	if !check {
+		return Named[unaryFn]{Fn: b.fn}
+	}
+	return Named[unaryFn]{Fn: func(ctx context.Context, req any) (any, error) { return b.fn(ctx, req) }}
+}
+
+type streamBuilder struct{ fn streamFn }
+
+func (b *streamBuilder) build(check bool) Named[streamFn] {
+	if !check {
+		return Named[streamFn]{Fn: b.fn}
+	}
+	return Named[streamFn]{Fn: func(ctx context.Context, req any) error { return b.fn(ctx, req) }}
+}
