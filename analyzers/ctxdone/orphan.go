@@ -1080,16 +1080,7 @@ func (o *orphans) report() {
 		if _, ok := v.(*ssa.Global); ok {
 			class(o.pointee(n)).global = true
 		}
-		var fn *ssa.Function
-		switch v := v.(type) {
-		case *ssa.Parameter:
-			fn = v.Parent()
-		case *ssa.FreeVar:
-			fn = v.Parent()
-		case ssa.Instruction:
-			fn = v.Parent()
-		}
-		if fn != nil && chanish(v.Type()) {
+		if fn := valueFunc(v); fn != nil && chanish(v.Type()) {
 			cl := class(n)
 			if cl.fns == nil {
 				cl.fns = map[*ssa.Function]bool{}
@@ -1228,9 +1219,75 @@ func (o *orphans) report() {
 			if op.sel != nil && !o.selectStuck(op.sel, orphan) {
 				continue
 			}
+			if self[r] == nil && o.parksCaller(op, cl) {
+				continue
+			}
 			o.reportOp(op, cl, self[r] != nil)
 		}
 	}
+}
+
+// parksCaller reports whether op is a deliberate wait forever: a plain receive, in a function
+// that no go statement of the package runs, on a channel that this function makes itself and that
+// no goroutine of the package ever holds. Nobody was meant to release it: the function parks its caller for the life of the
+// process, the way a server's Run ends in `<-stopCh` after it started its listeners (argo-rollouts'
+// dashboard server). A caller that blocks is seen at once, unlike a leaked goroutine. A channel a
+// goroutine holds (a shard's done, a watcher's ready) was meant to be released by it, and stays
+// reported.
+func (o *orphans) parksCaller(op oOp, cl *orphanClass) bool {
+	if op.kind != oRecv || op.sel != nil || o.inGoroutine(op.fn) {
+		return false
+	}
+	for _, m := range cl.makes {
+		if m.Parent() != op.fn {
+			return false
+		}
+	}
+	root := o.find(op.node)
+	for v, n := range o.byValue {
+		fn := valueFunc(v)
+		if fn == nil || fn == op.fn || o.find(n) != root || !(o.goTargets[fn] || o.inGoroutine(fn)) {
+			continue
+		}
+		if !onlyCompared(v) {
+			return false // a goroutine holds it
+		}
+	}
+	return true
+}
+
+// valueFunc returns the function a value belongs to (nil for globals and constants).
+func valueFunc(v ssa.Value) *ssa.Function {
+	switch v := v.(type) {
+	case *ssa.Parameter:
+		return v.Parent()
+	case *ssa.FreeVar:
+		return v.Parent()
+	case ssa.Instruction:
+		return v.Parent()
+	}
+	return nil
+}
+
+// onlyCompared reports whether v's only uses compare it (`if s.stopCh == nil`): a
+// function that does no more than that does not hold the channel.
+func onlyCompared(v ssa.Value) bool {
+	refs := v.Referrers()
+	if refs == nil || len(*refs) == 0 {
+		return false // a goroutine handed the channel that ignores it was meant to release it
+	}
+	for _, r := range *refs {
+		switch r := r.(type) {
+		case *ssa.DebugRef:
+		case *ssa.BinOp:
+			if r.Op != token.EQL && r.Op != token.NEQ {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // allLeavable reports whether every operation is a case of a select with a way out: another case

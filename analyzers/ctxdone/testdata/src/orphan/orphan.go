@@ -381,3 +381,40 @@ func ReindexEach(g *errgroup.Group, shards []string) {
 }
 
 func reindex() error { return nil }
+
+// ---- a server's Run that parks its caller on purpose ----
+
+// Dashboard's Run ends waiting on a stop channel it makes itself and that no goroutine of the
+// package holds (its serve goroutine only compares it with nil): Run blocks the command that
+// calls it until the process is killed, on purpose, and a caller that blocks is seen at once.
+type Dashboard struct {
+	stopCh chan struct{}
+}
+
+func (d *Dashboard) Run() {
+	go d.serve()
+	d.stopCh = make(chan struct{})
+	<-d.stopCh
+}
+
+func (d *Dashboard) serve() {
+	if d.stopCh == nil {
+		return
+	}
+}
+
+// Collector's Run is the near miss: its flusher goroutine holds the stop channel and waits on it
+// too, so somebody was meant to close it, and both waits block for good.
+type Collector struct {
+	stopCh chan struct{}
+}
+
+func (c *Collector) Run() {
+	c.stopCh = make(chan struct{})
+	go c.flush()
+	<-c.stopCh // want `receive from field stopCh blocks forever`
+}
+
+func (c *Collector) flush() {
+	<-c.stopCh // want `receive from field stopCh blocks forever`
+}
