@@ -102,7 +102,10 @@
 // is what the request context is for: <-ctx.Done() alone or in a select (beside a send, a default
 // case, a timer or anything else), ctx.Err() checks, ctx.Value and ctx.Deadline, and passing it
 // only to calls that merely observe the cancellation or read values (context.Cause,
-// context.AfterFunc, log/slog's *Context, Log and LogAttrs functions and Logger methods, and
+// context.AfterFunc, log/slog's *Context, Log and LogAttrs functions and Logger methods,
+// OpenTelemetry's metric instruments (Int64Counter.Add, Float64Histogram.Record and the other
+// counters, histograms and gauges of go.opentelemetry.io/otel/metric read the span and baggage
+// out of it and record the same once it is cancelled), and
 // functions of this package that do no more than the above with it: func (b *Tracer)
 // Publish(ctx, ...) { select { case <-ctx.Done(): default: b.send(ev) } });
 // a handler that waits for the goroutine on some path (it wants the result, and where it returns

