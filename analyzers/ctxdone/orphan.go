@@ -1229,11 +1229,12 @@ func (o *orphans) report() {
 
 // parksCaller reports whether op is a deliberate wait forever: a plain receive, in a function
 // that no go statement of the package runs, on a channel that this function makes itself and that
-// no goroutine of the package ever holds. Nobody was meant to release it: the function parks its caller for the life of the
-// process, the way a server's Run ends in `<-stopCh` after it started its listeners (argo-rollouts'
-// dashboard server). A caller that blocks is seen at once, unlike a leaked goroutine. A channel a
-// goroutine holds (a shard's done, a watcher's ready) was meant to be released by it, and stays
-// reported.
+// no goroutine of the package ever holds. Nobody was meant to release it: the function parks its
+// caller for the life of the process, the way a server's Run ends in `<-stopCh` after it started
+// its listeners (argo-rollouts' dashboard server). A caller that blocks is seen at once, unlike a
+// leaked goroutine. A channel a goroutine holds (a shard's done, a watcher's ready) was meant to
+// be released by it, and stays reported. privateBlock is the class-wide form of this for a local
+// channel that never leaves its function; this per-operation check also covers a field.
 func (o *orphans) parksCaller(op oOp, cl *orphanClass) bool {
 	if op.kind != oRecv || op.sel != nil || o.inGoroutine(op.fn) {
 		return false
