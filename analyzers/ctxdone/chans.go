@@ -478,6 +478,7 @@ func hasKey(m map[*cfg.Block]int, b *cfg.Block) bool { _, ok := m[b]; return ok 
 
 // spawnerUse is what the spawner does with a local channel outside its goroutines.
 type spawnerUse struct {
+	v      *types.Var            // the channel
 	ops    map[*ast.Ident]opKind // operations in the spawner itself
 	closes bool                  // close(ch) anywhere
 	escape bool
@@ -650,7 +651,7 @@ func (c *checker) spawnerUses(v *types.Var, def *makeDef) *spawnerUse {
 	if body == nil {
 		return nil
 	}
-	su := &spawnerUse{ops: map[*ast.Ident]opKind{}}
+	su := &spawnerUse{ops: map[*ast.Ident]opKind{}, v: v}
 	sites := map[*siteInfo]bool{}
 	inspectStack(body, func(n ast.Node, stack []ast.Node) bool {
 		c.work[def.fn]++
@@ -795,6 +796,9 @@ type leak struct {
 	kind  string          // "return", "end", "redefine"
 	via   *ast.CommClause // the last select case on the path
 	never bool            // the spawner never does its part anywhere
+	// partial: the path received some of the goroutines' values in a counted loop and left it
+	// early, or (single) received one value of several with its only receive (fanin.go).
+	partial, single bool
 }
 
 // checkChan runs the path check for one channel and reports.
@@ -821,7 +825,7 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 		}
 	}
 	name := v.Name()
-	var did, act string
+	var did, act, relMsgPartial string
 	switch su.need {
 	case NeedRecv:
 		did, act = "sends on "+name, "receiving from it"
@@ -860,10 +864,25 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 		}
 		msg = fmt.Sprintf("%s, but the spawner can %s without %s: the goroutine blocks forever and leaks (%s)",
 			who, where, act, costs.ParkedGoroutine.Summary)
+		switch {
+		case lk.partial && lk.single:
+			// The spawner's only receive takes one value of several (fanin.go).
+			msg = fmt.Sprintf("%s, but the spawner receives only one value before it can %s: every other goroutine's send blocks forever and leaks (%s)",
+				who, where, costs.ParkedGoroutine.Summary)
+			relMsgPartial = "the spawner leaves here after its only receive"
+		case lk.partial:
+			// The path received some values in a counted loop, then left it (fanin.go).
+			msg = fmt.Sprintf("%s, but the spawner can %s before its counted loop has received every value: each goroutine that has not sent yet blocks forever and leaks (%s)",
+				who, where, costs.ParkedGoroutine.Summary)
+			relMsgPartial = "the spawner leaves here with values still to receive"
+		}
 	}
 	d := analysis.Diagnostic{Pos: si.Node.Pos(), End: si.Call.Lparen, Message: msg, URL: costs.ParkedGoroutine.URL}
 	rel := lk.exit
 	relMsg := "the spawner leaves here without " + act
+	if relMsgPartial != "" {
+		relMsg = relMsgPartial
+	}
 	if lk.via != nil {
 		rel = lk.via
 	}
@@ -1028,7 +1047,10 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 		}
 		return true
 	})
-	does := func(n ast.Node) bool { // n performs the complementary operation
+	// partial receives (fanin.go) take one of several values: they do not end a path, but a
+	// loop that performs them still runs often enough to take them all (doesAll).
+	partial, single := c.partialRecvs(def, su)
+	doesOp := func(n ast.Node, all bool) bool { // n performs the complementary operation
 		if c.receivesFrom(n, signals) || (stops != nil && stops(n)) {
 			return true
 		}
@@ -1041,7 +1063,7 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 				return false
 			}
 			if id, ok := m.(*ast.Ident); ok {
-				if k, ok := su.ops[id]; ok && complement(su.need, k) {
+				if k, ok := su.ops[id]; ok && complement(su.need, k) && (all || !partial[id]) {
 					found = true
 				}
 			}
@@ -1049,6 +1071,8 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 		})
 		return found
 	}
+	does := func(n ast.Node) bool { return doesOp(n, false) }
+	doesAll := func(n ast.Node) bool { return doesOp(n, true) }
 	rangeOverV := func(s ast.Stmt) bool {
 		rs, ok := s.(*ast.RangeStmt)
 		if !ok {
@@ -1060,9 +1084,9 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 	loopBodyDoes := func(s ast.Stmt) bool {
 		switch s := s.(type) {
 		case *ast.ForStmt:
-			return does(s.Body) || containsRangeOp(s.Body, su, does)
+			return doesAll(s.Body) || containsRangeOp(s.Body, su, doesAll)
 		case *ast.RangeStmt:
-			return does(s.Body) || containsRangeOp(s.Body, su, does)
+			return doesAll(s.Body) || containsRangeOp(s.Body, su, doesAll)
 		}
 		return false
 	}
@@ -1123,7 +1147,7 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 			}
 			if n == def.stmt || nodeContains(n, def.call) {
 				// The next iteration replaces the channel: the old one is lost.
-				return c.leakFrom(parent, b, start, &leak{exit: n, kind: "redefine"})
+				return partialLeak(c.leakFrom(parent, b, start, &leak{exit: n, kind: "redefine"}), partial, single, comms)
 			}
 			if does(n) {
 				done = true
@@ -1148,9 +1172,9 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 			if ret := b.Return(); ret != nil {
 				if body := astx.FuncBody(def.fn); ret.Return == body.Rbrace {
 					// The CFG's implicit return at the closing brace.
-					return c.leakFrom(parent, b, start, &leak{exit: body, kind: "end"})
+					return partialLeak(c.leakFrom(parent, b, start, &leak{exit: body, kind: "end"}), partial, single, comms)
 				}
-				return c.leakFrom(parent, b, start, &leak{exit: ret, kind: "return"})
+				return partialLeak(c.leakFrom(parent, b, start, &leak{exit: ret, kind: "return"}), partial, single, comms)
 			}
 			if len(b.Nodes) > 0 {
 				if es, ok := b.Nodes[len(b.Nodes)-1].(*ast.ExprStmt); ok {
@@ -1159,7 +1183,7 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 					}
 				}
 			}
-			return c.leakFrom(parent, b, start, &leak{exit: astx.FuncBody(def.fn), kind: "end"})
+			return partialLeak(c.leakFrom(parent, b, start, &leak{exit: astx.FuncBody(def.fn), kind: "end"}), partial, single, comms)
 		}
 		for _, s := range b.Succs {
 			if visited[s] {
@@ -1172,7 +1196,7 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 					continue
 				}
 			}
-			if skipsFlaggedOp(c.info, s, does) {
+			if skipsFlaggedOp(c.info, s, doesAll) {
 				continue
 			}
 			visited[s] = true

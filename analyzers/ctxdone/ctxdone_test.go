@@ -33,6 +33,7 @@ func TestAnalyzer(t *testing.T) {
 		{"servers stopped before the spawner leaves", withTests, []string{"serverstop"}},
 		{"drains guarded by a flag the loop keeps", withTests, []string{"flagdrain"}},
 		{"late send on a channel the spawner closed", withTests, []string{"closepanic"}},
+		{"counted receive loops left early", withTests, []string{"fanin"}},
 		{"include-tests is off by default: _test.go files are skipped", ctxdone.Default(), []string{"testsonly"}},
 		{"test helpers in files that import testing are test code", ctxdone.Default(), []string{"helpers"}},
 		{"command packages run once per process", ctxdone.Default(), []string{"cmdlib", "cmdpkg", "example.com/tool/pkg/cmd/stats", "example.com/tool/pkg/client", "example.com/server/cmd", "example.com/ci/fly/commands", "example.com/ci/daemon"}},
@@ -48,7 +49,7 @@ func TestAnalyzer(t *testing.T) {
 // TestSuggestedFixes checks the buffer fix of the premature-return leak against the .golden file.
 func TestSuggestedFixes(t *testing.T) {
 	t.Parallel()
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxdone.New(ctxdone.Default()), "premature", "handoff")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxdone.New(ctxdone.Default()), "premature", "handoff", "fanin")
 }
 
 // TestFlags checks that the flag changes only its own analyzer instance.

@@ -105,6 +105,51 @@
 //
 // RIGHT: `answers := make(chan bool, 8)`.
 //
+// # Fan-in left early
+//
+// When several sends are due on an unbuffered channel (goroutines started in a loop, several go
+// statements, or one goroutine sending in a loop), one receive does not complete them all. If the
+// spawner receives them in a counted loop (a range over a slice, map, array, string or integer,
+// or a three-clause for loop) that contains neither the channel's make nor the go statements,
+// a return or break out of that loop before its last trip leaves every goroutine that has not
+// sent yet blocked forever: "return at the first error" over a fan-in. The loop's natural exit
+// still counts as having received everything, and a later loop that drains the rest is a way
+// out. The same holds for a buffered channel whose buffer cannot take the sends still due after
+// the first receive.
+//
+// WRONG:
+//
+//	errc := make(chan error)
+//	for _, h := range hosts {
+//		go func() { errc <- ping(ctx, h) }()
+//	}
+//	for range hosts {
+//		if err := <-errc; err != nil {
+//			return err // the hosts that answer later block on their send
+//		}
+//	}
+//
+// RIGHT: `errc := make(chan error, len(hosts))`, or read every value and keep the first error,
+// or use errgroup. The suggested fix is offered only when the number of sends is a constant
+// (two go statements: `make(chan error, 2)`).
+//
+// The first answer wins the same way: when the spawner's only receive on the channel is in no
+// loop and comes after every spawn (`for _, r := range replicas { go func() { c <- r.Search(q)
+// }() }; return <-c`), every other goroutine's send blocks forever.
+//
+// Not treated so, and left to the other rules:
+//   - loops without a counter (`for {}`, `for cond {}`): their return is often the completion;
+//   - counted loops whose exit is under a condition on a counter the loop increments, or on the
+//     length of a slice it appends to (`if healthy++; healthy >= quorum { return nil }`): it may
+//     be the last trip;
+//   - goroutines that send in an endless or conditional loop (a stream reader): whether they
+//     send again once the spawner has what it wanted is not known, and they often end when the
+//     spawner closes their source (see Stream decoders). A generator over a slice (sends in
+//     counted loops only) is followed.
+//
+// Senders that select on a cancelled context, a buffer of len(hosts), and a spawn and receive in
+// the same iteration are fine.
+//
 // # Late send on a channel the spawner closes
 //
 // When the spawner closes the channel its goroutine sends on as it leaves (`defer close(ch)`, or
