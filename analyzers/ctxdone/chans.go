@@ -179,13 +179,21 @@ type use struct {
 	// tripSends: sends counts a send in a loop with constant bounds once per trip (trips.go),
 	// so the per-path maximum, which counts a loop's blocks once, does not apply.
 	tripSends bool
+	// stopRecvs counts the receives that are the stop case of an endless loop (stoploop.go);
+	// they are not in guarded. stopOnly: they are the goroutine's only use of the channel and
+	// the goroutine is a function literal, so it runs until the spawner sends or closes.
+	stopRecvs int
+	stopOnly  bool
 }
 
 // need says what the other end must do for the body's operations to complete, and the number of
 // sends (-1 when unknown).
 func (u use) need() (Need, int) {
-	if u.escape || u.guarded {
+	if u.escape || u.guarded || (u.stopRecvs > 0 && !u.stopOnly) {
 		return needNone, 0
+	}
+	if u.stopOnly {
+		return NeedSendOrClose, 0
 	}
 	sends, sendsLoop := u.sends, u.sendsLoop
 	if !u.srcClosed {
@@ -364,6 +372,10 @@ func (c *checker) summarize(fn ast.Node, obj types.Object) use {
 			}
 		}
 		k, guarded := classify(c.info, id, stack)
+		if guarded && k == opRecv && stopCase(stack) {
+			u.stopRecvs++
+			return true
+		}
 		u.guarded = u.guarded || guarded
 		loop := inLoop(stack)
 		switch k {
@@ -708,6 +720,9 @@ func (c *checker) spawnerUses(v *types.Var, def *makeDef) *spawnerUse {
 	first := true
 	for si := range sites {
 		need, sends, ok := c.goroutineNeed(si, v)
+		if !ok && c.closesAfterWait(si, v) {
+			continue // the closer of a fan-in (fanin.go): it needs nothing of the spawner
+		}
 		if !ok || need == needNone || (!first && need != su.need) {
 			return nil
 		}
@@ -721,6 +736,9 @@ func (c *checker) spawnerUses(v *types.Var, def *makeDef) *spawnerUse {
 		su.need = need
 		first = false
 		su.goroutines = append(su.goroutines, si)
+	}
+	if len(su.goroutines) == 0 {
+		return nil
 	}
 	// Report at the first goroutine in source order.
 	for i := 1; i < len(su.goroutines); i++ {
@@ -818,6 +836,9 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 	if lk == nil {
 		return
 	}
+	if su.need == NeedRecv && !lk.partial && c.insideRangeOver(def, su, lk.exit) {
+		lk.partial = true // a return from inside the spawner's range over the channel
+	}
 	if su.need == NeedRecv && su.closes {
 		if cl, deferred := c.closeOnExit(def, su, lk); cl != nil {
 			c.reportClosePanic(si, v, su, lk, cl, deferred)
@@ -839,13 +860,29 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 		}
 	case NeedSendOrClose:
 		did, act = "waits to receive from "+name, "sending on it or closing it"
+		if c.runsUntilStopped(si, v) {
+			did, act = "runs a loop whose only way out is a receive from "+name, "closing it"
+		}
 	}
 	who := "goroutine " + did
 	if su.need == NeedRecv && (su.sends > 1 || su.sends < 0) {
 		who = did
 	}
 	var msg string
+	stopped := su.need == NeedSendOrClose && c.runsUntilStopped(si, v)
 	switch {
+	case stopped:
+		where := "return at line " + strconv.Itoa(c.line(lk.exit.Pos()))
+		if lk.kind == "end" {
+			where = "return at the end of the function"
+		} else if lk.kind == "redefine" {
+			where = "start the next iteration, which makes a new " + name + ","
+		}
+		if lk.via != nil {
+			where = "leave through case " + render(lk.via.Comm) + " and " + where
+		}
+		msg = fmt.Sprintf("%s, but the spawner can %s without %s: the goroutine never ends and leaks, with everything it holds (%s)",
+			who, where, act, costs.ParkedGoroutine.Summary)
 	case su.need == NeedClose && !su.closes:
 		msg = fmt.Sprintf("%s, but %s is never closed: the goroutine blocks forever once the spawner stops sending (%s)",
 			who, name, costs.ParkedGoroutine.Summary)
@@ -872,7 +909,7 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 			relMsgPartial = "the spawner leaves here after its only receive"
 		case lk.partial:
 			// The path received some values in a counted loop, then left it (fanin.go).
-			msg = fmt.Sprintf("%s, but the spawner can %s before its counted loop has received every value: each goroutine that has not sent yet blocks forever and leaks (%s)",
+			msg = fmt.Sprintf("%s, but the spawner can %s before its receiving loop has received every value: each goroutine that has not sent yet blocks forever and leaks (%s)",
 				who, where, costs.ParkedGoroutine.Summary)
 			relMsgPartial = "the spawner leaves here with values still to receive"
 		}

@@ -34,6 +34,7 @@ func TestAnalyzer(t *testing.T) {
 		{"drains guarded by a flag the loop keeps", withTests, []string{"flagdrain"}},
 		{"late send on a channel the spawner closed", withTests, []string{"closepanic"}},
 		{"counted receive loops left early", withTests, []string{"fanin"}},
+		{"loops stopped only by a channel the spawner may not close", withTests, []string{"stoploop"}},
 		{"include-tests is off by default: _test.go files are skipped", ctxdone.Default(), []string{"testsonly"}},
 		{"test helpers in files that import testing are test code", ctxdone.Default(), []string{"helpers"}},
 		{"command packages run once per process", ctxdone.Default(), []string{"cmdlib", "cmdpkg", "example.com/tool/pkg/cmd/stats", "example.com/tool/pkg/client", "example.com/server/cmd", "example.com/ci/fly/commands", "example.com/ci/daemon"}},

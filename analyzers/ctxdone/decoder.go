@@ -361,6 +361,10 @@ func (c *checker) stopsServer(sel *ast.SelectorExpr) bool {
 // when the spawner closes the source it reads.
 func (c *checker) srcSummary(si *siteInfo, lit *ast.FuncLit, obj types.Object) use {
 	u := c.summarize(lit, obj)
+	if u.stopRecvs > 0 && u.sends == 0 && u.recvs == 0 && u.errSends == 0 && !u.ranges && !u.okLoop &&
+		!u.closes && !u.escape && !u.guarded {
+		u.stopOnly = true // stoploop.go
+	}
 	if u.errSends > 0 && c.closesSource(si) {
 		u.srcClosed = true
 		if u.sends == 0 && u.recvs == 0 && !u.ranges && !u.okLoop && !u.closes && !u.escape && !u.guarded {

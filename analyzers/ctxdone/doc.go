@@ -133,6 +133,10 @@
 // or use errgroup. The suggested fix is offered only when the number of sends is a constant
 // (two go statements: `make(chan error, 2)`).
 //
+// A closer goroutine that waits for the senders and then closes the channel (`go func() {
+// wg.Wait(); close(results) }()`) does not change this: a return from inside the spawner's
+// `for r := range results` strands the senders still due, and the closer waits for them forever.
+//
 // The first answer wins the same way: when the spawner's only receive on the channel is in no
 // loop and comes after every spawn (`for _, r := range replicas { go func() { c <- r.Search(q)
 // }() }; return <-c`), every other goroutine's send blocks forever.
@@ -149,6 +153,40 @@
 //
 // Senders that select on a cancelled context, a buffer of len(hosts), and a spawn and receive in
 // the same iteration are fine.
+//
+// # Forgotten stop
+//
+// A goroutine whose endless loop has one way out, a select case that receives from a stop
+// channel the spawner made (`case <-stop: return`), runs until the spawner closes that channel
+// (or sends on it). When the spawner has a path to a return that does not (an error return
+// before `close(stop)`), the goroutine never ends: it keeps its ticker, its stack and all it
+// references, and keeps running its other cases.
+//
+// WRONG:
+//
+//	stop := make(chan struct{})
+//	go func() {
+//		for {
+//			select {
+//			case <-stop:
+//				return
+//			case <-ticker.C:
+//				reportProgress()
+//			}
+//		}
+//	}()
+//	if err := fetch(ctx); err != nil {
+//		return err // the reporter ticks on forever
+//	}
+//	close(stop)
+//
+// RIGHT: `defer close(stop)` right after the make, or a `case <-ctx.Done(): return` in the loop.
+//
+// Only function literals are followed, started once; the loop is `for {}` without a condition,
+// and nothing else in it returns, breaks out of it or jumps (a loop that also gives up after too
+// many failures, or also watches ctx.Done(), can end by itself and is not reported). A stop
+// channel stored in a field or passed to other code is left alone, and so is one shared by
+// several goroutines.
 //
 // # Late send on a channel the spawner closes
 //

@@ -375,3 +375,60 @@ func partialLeak(lk *leak, partial map[*ast.Ident]bool, single bool, comms map[a
 	}
 	return lk
 }
+
+// closesAfterWait reports whether the goroutine of si is the closer of a fan-in: a function
+// literal whose only use of v is close(v) (deferred or not), and which first waits for the
+// senders (`wg.Wait(); close(results)`, a Wait method of a sync.WaitGroup or an errgroup.Group).
+// It needs nothing of the spawner, so it does not stop the senders from being checked; once the
+// spawner stops receiving, it waits forever too.
+func (c *checker) closesAfterWait(si *siteInfo, v types.Object) bool {
+	lit := si.Lit()
+	if lit == nil || si.Kind != spawn.GoStmt || len(si.Call.Args) > 0 {
+		return false
+	}
+	if u := c.summarize(lit, v); u != (use{closes: true}) {
+		return false
+	}
+	waits := false
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return !waits
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "Wait" {
+			return true
+		}
+		t := c.info.TypeOf(sel.X)
+		if apis.IsNamedOrPointer(t, "sync", "WaitGroup") || apis.IsNamedOrPointer(t, "golang.org/x/sync/errgroup", "Group") {
+			waits = true
+		}
+		return !waits
+	})
+	return waits
+}
+
+// insideRangeOver reports whether exit lies in the body of the spawner's range over the channel.
+func (c *checker) insideRangeOver(def *makeDef, su *spawnerUse, exit ast.Node) bool {
+	if exit == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(astx.FuncBody(def.fn), func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		rs, ok := n.(*ast.RangeStmt)
+		if !ok {
+			return true
+		}
+		if id, ok := ast.Unparen(rs.X).(*ast.Ident); ok && su.ops[id] == opRange && nodeContains(rs.Body, exit) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

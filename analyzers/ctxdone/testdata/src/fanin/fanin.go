@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"sync"
 )
 
 type lookup struct {
@@ -20,7 +21,7 @@ func resolve(ctx context.Context, host string) lookup { return lookup{} }
 func resolveAll(ctx context.Context, hosts []string) ([]net.IP, error) {
 	results := make(chan lookup)
 	for _, h := range hosts {
-		go func() { // want `goroutines send on results, but the spawner can return at line \d+ before its counted loop has received every value: each goroutine that has not sent yet blocks forever and leaks`
+		go func() { // want `goroutines send on results, but the spawner can return at line \d+ before its receiving loop has received every value: each goroutine that has not sent yet blocks forever and leaks`
 			results <- resolve(ctx, h)
 		}()
 	}
@@ -145,7 +146,7 @@ func loadSecrets(path string) error { return nil }
 // receiver. The fix gives the channel room for both.
 func load(dir string) error {
 	errc := make(chan error)
-	go func() { errc <- loadConfig(dir) }() // want `goroutines send on errc, but the spawner can return at line \d+ before its counted loop has received every value`
+	go func() { errc <- loadConfig(dir) }() // want `goroutines send on errc, but the spawner can return at line \d+ before its receiving loop has received every value`
 	go func() { errc <- loadSecrets(dir) }()
 	for i := 0; i < 2; i++ {
 		if err := <-errc; err != nil {
@@ -182,7 +183,7 @@ var errShort = errors.New("short chunk")
 // left on its next send.
 func download(parts int) ([]byte, error) {
 	chunks := make(chan chunk)
-	go func() { // want `goroutines send on chunks, but the spawner can return at line \d+ before its counted loop has received every value`
+	go func() { // want `goroutines send on chunks, but the spawner can return at line \d+ before its receiving loop has received every value`
 		for i := 0; i < parts; i++ {
 			chunks <- readChunk(i)
 		}
@@ -253,7 +254,7 @@ func waitQuorum(ctx context.Context, nodes []string, quorum int) error {
 func probeAll(ctx context.Context, nodes []string) (int, error) {
 	errs := make(chan error)
 	for _, n := range nodes {
-		go func() { // want `goroutines send on errs, but the spawner can return at line \d+ before its counted loop has received every value`
+		go func() { // want `goroutines send on errs, but the spawner can return at line \d+ before its receiving loop has received every value`
 			errs <- probe(ctx, n)
 		}()
 	}
@@ -337,4 +338,67 @@ func firstFrame() frame {
 		}
 	}()
 	return <-frames
+}
+
+type image struct{ path string }
+type thumb struct {
+	data []byte
+	err  error
+}
+
+func render(img image) thumb { return thumb{} }
+
+// thumbnails closes the results once every worker is done, but returns at the first failed
+// thumbnail: the workers still to send, and the closer waiting for them, stay blocked.
+func thumbnails(imgs []image) ([][]byte, error) {
+	results := make(chan thumb)
+	var wg sync.WaitGroup
+	for _, img := range imgs {
+		wg.Add(1)
+		go func() { // want `goroutines send on results, but the spawner can return at line \d+ before its receiving loop has received every value`
+			defer wg.Done()
+			results <- render(img)
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var out [][]byte
+	for t := range results {
+		if t.err != nil {
+			return nil, t.err
+		}
+		out = append(out, t.data)
+	}
+	return out, nil
+}
+
+// thumbnailsKeepFirst is the near miss that drains the results and keeps the first error.
+func thumbnailsKeepFirst(imgs []image) ([][]byte, error) {
+	results := make(chan thumb)
+	var wg sync.WaitGroup
+	for _, img := range imgs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results <- render(img)
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var out [][]byte
+	var first error
+	for t := range results {
+		if t.err != nil {
+			if first == nil {
+				first = t.err
+			}
+			continue
+		}
+		out = append(out, t.data)
+	}
+	return out, first
 }

@@ -21,7 +21,7 @@ func scatter(ctx context.Context, out chan<- span, spans []span) { // want scatt
 // sends have nobody to receive them.
 func FirstReady(ctx context.Context, spans []span) (span, error) {
 	ready := make(chan span)
-	go func() { // want `goroutines send on ready, but the spawner can leave through case <-ctx.Done\(\) and return at line 31 without receiving from it`
+	go func() { // want `goroutines send on ready, but the spawner can leave through case <-ctx.Done\(\) and return at line 31 before its receiving loop has received every value`
 		defer close(ready)
 		scatter(ctx, ready, spans)
 	}()
@@ -102,7 +102,7 @@ func probe(out chan<- bool) { // want probe:"chanparams\\(0:sends=8\\)"
 // the first good answer, the prober blocks on the seventh.
 func AnyProbe() bool {
 	answers := make(chan bool, 6)
-	go func() { // want `goroutines send on answers, but the spawner can return at line 111 without receiving from it`
+	go func() { // want `goroutines send on answers, but the spawner can return at line 111 before its receiving loop has received every value`
 		defer close(answers)
 		probe(answers)
 	}()
