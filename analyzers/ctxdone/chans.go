@@ -1078,9 +1078,22 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 	// select (evaluating channel operands) and once as the case body's Stmt. Only the latter
 	// means the case was taken.
 	comms := map[ast.Node]bool{}
+	// withDefault holds the clauses of selects that have a default case: go/cfg emits the
+	// default's body in the after-case block of the last clause, so a path that ends there
+	// took the default (`default: return`) and did not block.
+	withDefault := map[ast.Stmt]bool{}
 	ast.Inspect(astx.FuncBody(def.fn), func(n ast.Node) bool {
 		if cc, ok := n.(*ast.CommClause); ok && cc.Comm != nil {
 			comms[cc.Comm] = true
+		}
+		if sel, ok := n.(*ast.SelectStmt); ok {
+			for _, cl := range sel.Body.List {
+				if cc, ok := cl.(*ast.CommClause); ok && cc.Comm == nil {
+					for _, other := range sel.Body.List {
+						withDefault[other] = true
+					}
+				}
+			}
 		}
 		return true
 	})
@@ -1201,7 +1214,7 @@ func (c *checker) leakPath(g *cfg.CFG, si *siteInfo, def *makeDef, su *spawnerUs
 			continue
 		}
 		if len(b.Succs) == 0 {
-			if b.Kind == cfg.KindSelectAfterCase || b.Kind == cfg.KindUnreachable {
+			if (b.Kind == cfg.KindSelectAfterCase && !withDefault[b.Stmt]) || b.Kind == cfg.KindUnreachable {
 				// After the last case of a select without default: no case was taken, the
 				// select blocks; this is not a way out.
 				continue
