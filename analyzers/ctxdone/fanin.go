@@ -202,7 +202,7 @@ func (c *checker) countsCompletion(loop ast.Stmt) bool {
 				}
 				if n.Tok == token.ADD_ASSIGN || n.Tok == token.SUB_ASSIGN {
 					counters[obj] = true
-				} else if i < len(n.Rhs) && len(n.Lhs) == len(n.Rhs) && isAppendCall(c.info, n.Rhs[i]) {
+				} else if i < len(n.Rhs) && len(n.Lhs) == len(n.Rhs) && apis.IsBuiltinCall(c.info, n.Rhs[i], "append") {
 					counters[obj] = true
 				}
 			}
@@ -216,13 +216,9 @@ func (c *checker) countsCompletion(loop ast.Stmt) bool {
 		if obj := c.identObj(e); obj != nil && counters[obj] {
 			return true
 		}
-		if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && len(call.Args) == 1 {
-			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-				if b, ok := c.info.Uses[id].(*types.Builtin); ok && b.Name() == "len" {
-					obj := c.identObj(call.Args[0])
-					return obj != nil && counters[obj]
-				}
-			}
+		if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && len(call.Args) == 1 && apis.IsBuiltinCall(c.info, call, "len") {
+			obj := c.identObj(call.Args[0])
+			return obj != nil && counters[obj]
 		}
 		return false
 	}
@@ -264,19 +260,6 @@ func (c *checker) identObj(e ast.Expr) types.Object {
 		return obj
 	}
 	return c.info.Defs[id]
-}
-
-func isAppendCall(info *types.Info, e ast.Expr) bool {
-	call, ok := ast.Unparen(e).(*ast.CallExpr)
-	if !ok {
-		return false
-	}
-	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	b, ok := info.Uses[id].(*types.Builtin)
-	return ok && b.Name() == "append"
 }
 
 // exits reports whether block holds a return or a break (outside function literals).

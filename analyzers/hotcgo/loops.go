@@ -50,18 +50,7 @@ func (a *checker) constInt(e ast.Expr) (int64, bool) { return astx.ConstInt(a.pa
 func (a *checker) few(n int64) bool { return n <= int64(a.cfg.MaxConstantTrips) }
 
 // isLen reports a call of the builtin len: a bound that grows with a collection.
-func (a *checker) isLen(e ast.Expr) bool {
-	call, ok := ast.Unparen(e).(*ast.CallExpr)
-	if !ok {
-		return false
-	}
-	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	b, ok := a.pass.TypesInfo.Uses[id].(*types.Builtin)
-	return ok && b.Name() == "len"
-}
+func (a *checker) isLen(e ast.Expr) bool { return apis.IsBuiltinCall(a.pass.TypesInfo, e, "len") }
 
 // isTimeChan reports a channel of time.Time: a ticker's or timer's, whose receives pace a loop.
 func isTimeChan(t types.Type) bool {

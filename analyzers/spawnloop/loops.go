@@ -557,18 +557,7 @@ func (c *checker) isDecoded(v *types.Var, body *ast.BlockStmt) (string, bool) {
 	return desc, found
 }
 
-func isAppend(info *types.Info, e ast.Expr) bool {
-	call, ok := ast.Unparen(e).(*ast.CallExpr)
-	if !ok {
-		return false
-	}
-	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	b, ok := info.Uses[id].(*types.Builtin)
-	return ok && b.Name() == "append"
-}
+func isAppend(info *types.Info, e ast.Expr) bool { return apis.IsBuiltinCall(info, e, "append") }
 
 // isDecoderMethod recognises a decoder by its method's shape: Decode(v any) error (rlp streams,
 // p2p messages, codec decoders, any type following encoding/json's Decoder).

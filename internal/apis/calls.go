@@ -106,3 +106,18 @@ func trimVendor(path string) string {
 	}
 	return path
 }
+
+// IsBuiltinCall reports whether e is a call of the builtin function name (append, len, close),
+// not of a function that shadows it.
+func IsBuiltinCall(info *types.Info, e ast.Expr, name string) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == name
+}
