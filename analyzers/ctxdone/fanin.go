@@ -18,7 +18,7 @@ import (
 
 // partialRecvs returns the spawner's receives on the channel that satisfy only one of several
 // sends: plain or select receives inside a counted loop (a range over a slice, map, array,
-// integer or function, or a for loop with a condition and a post statement) that contains neither
+// string or integer, or a for loop with a condition and a post statement) that contains neither
 // the channel's make nor any of its goroutines' spawn sites. It returns nil when the goroutines
 // send at most once in all, or when the buffer holds all but one of their sends (then an exit
 // after the first receive strands nobody; an exit before it is an ordinary leak path).
