@@ -845,6 +845,9 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 			return
 		}
 	}
+	if !c.cfg.ServerErrors && c.sendsServeResult(su) {
+		return // a server's Serve result, stranded only as the process shuts down (serveresult.go)
+	}
 	name := v.Name()
 	var did, act, relMsgPartial string
 	switch su.need {

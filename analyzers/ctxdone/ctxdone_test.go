@@ -63,7 +63,7 @@ func TestFlags(t *testing.T) {
 	if ctxdone.Analyzer.Flags.Lookup("include-main").Value.String() != "false" {
 		t.Error("setting a flag on one instance changed the shared Analyzer")
 	}
-	for _, name := range []string{"include-tests", "package-channels", "loops-any-context"} {
+	for _, name := range []string{"include-tests", "package-channels", "loops-any-context", "server-errors"} {
 		if got := ctxdone.Analyzer.Flags.Lookup(name).Value.String(); got != "false" {
 			t.Errorf("%s defaults to %s, want false", name, got)
 		}

@@ -13,7 +13,7 @@ import (
 
 // TestOptInBringsBack checks that the goroutines left out by default are reported once their flag
 // is set: test helpers with include-tests, command packages with include-main, loops on contexts
-// nothing shows cancelled with loops-any-context. The testdata carry
+// nothing shows cancelled with loops-any-context, Serve errors with server-errors. The testdata carry
 // `// want` only for the default configuration, so here every extra finding is "unexpected":
 // countingT collects them, and the test checks they are exactly the ones the flag brings back.
 func TestOptInBringsBack(t *testing.T) {
@@ -27,6 +27,9 @@ func TestOptInBringsBack(t *testing.T) {
 		{"include-tests reports test helpers and doubles", ctxdone.Config{IncludeTests: true}, "helpers", []string{"fake_watcher.go", "helper.go"}},
 		{"include-main reports command packages", ctxdone.Config{IncludeMain: true}, "cmdpkg", []string{"cmd.go"}},
 		{"loops-any-context reports loops on contexts nothing shows cancelled", ctxdone.Config{LoopsAnyContext: true}, "loops", []string{"quiet.go", "quiet.go", "quiet.go", "quiet.go"}},
+		{"server-errors reports Serve errors stranded at shutdown", ctxdone.Config{ServerErrors: true}, "serverstop", []string{"serverstop.go", "serverstop.go", "serverstop.go"}},
+		{"server-errors reports ListenAndServe's error after Shutdown", ctxdone.Config{ServerErrors: true}, "premature", []string{"premature.go"}},
+		{"server-errors reports a proxy's Serve error (package and test variant)", ctxdone.Config{ServerErrors: true, IncludeTests: true}, "decoder", []string{"server.go", "server.go"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,7 +42,7 @@ func (p *proxy) run(ctx context.Context, ln net.Listener) error {
 // so after Shutdown it blocks on a send nobody receives.
 func (p *proxy) runAnyError(ctx context.Context, ln net.Listener) error {
 	errs := make(chan error)
-	go func() { // want `goroutine sends on errs, but the spawner can leave through case <-ctx.Done\(\)`
+	go func() { // reported with -ctxdone.server-errors (serveresult.go)
 		if err := p.srv.Serve(ln); err != nil {
 			errs <- err
 		}

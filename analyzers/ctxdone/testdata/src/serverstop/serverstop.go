@@ -78,7 +78,7 @@ func (c *component) Start(stop <-chan struct{}, lis net.Listener) error {
 // sends it and nobody receives.
 func runHTTPAnyError(ctx context.Context, srv *http.Server) error {
 	errCh := make(chan error)
-	go func() { // want `goroutine sends on errCh, but the spawner can leave through case <-ctx.Done\(\)`
+	go func() { // reported with -ctxdone.server-errors (serveresult.go)
 		if err := srv.ListenAndServe(); err != nil {
 			errCh <- err
 		}
@@ -95,7 +95,7 @@ func runHTTPAnyError(ctx context.Context, srv *http.Server) error {
 // the server is sent to nobody.
 func (c *component) componentTimeout(stop <-chan struct{}, lis net.Listener) error {
 	errCh := make(chan error)
-	go func() { // want `goroutine sends on errCh, but the spawner can leave through case <-time.After\(time.Second\)`
+	go func() { // reported with -ctxdone.server-errors (serveresult.go)
 		if err := c.server.Serve(lis); err != nil {
 			errCh <- err
 		}
@@ -114,7 +114,7 @@ func (c *component) componentTimeout(stop <-chan struct{}, lis net.Listener) err
 // stopOther stops a different server than the one the goroutine runs.
 func stopOther(stop <-chan struct{}, a, b *grpc.Server, lis net.Listener) error {
 	errCh := make(chan error)
-	go func() { // want `goroutine sends on errCh, but the spawner can leave through case <-stop`
+	go func() { // reported with -ctxdone.server-errors (serveresult.go)
 		if err := a.Serve(lis); err != nil {
 			errCh <- err
 		}
@@ -122,6 +122,26 @@ func stopOther(stop <-chan struct{}, a, b *grpc.Server, lis net.Listener) error 
 	select {
 	case <-stop:
 		b.GracefulStop()
+		return nil
+	case err := <-errCh:
+		return err
+	}
+}
+
+type worker struct{}
+
+func (worker) Run(ctx context.Context) error { return nil }
+
+// runWorker is the near miss of the servers above: a worker's Run ends with its own work, not
+// only when something closes it, so a spawner that left through its stop case strands the send
+// while the process goes on.
+func runWorker(stop <-chan struct{}, w worker) error {
+	errCh := make(chan error)
+	go func() { // want `goroutine sends on errCh, but the spawner can leave through case <-stop`
+		errCh <- w.Run(context.Background())
+	}()
+	select {
+	case <-stop:
 		return nil
 	case err := <-errCh:
 		return err
