@@ -354,6 +354,38 @@ func inLoop(stack []ast.Node) bool {
 	return false
 }
 
+// sendThenReturn reports whether the send at the end of stack is followed directly by a return
+// in its block (`if err != nil { done <- err; return }`). Inside a loop such a send still happens
+// at most once per call, so it does not make the count of sends unbounded.
+func sendThenReturn(stack []ast.Node) bool {
+	for i := len(stack) - 2; i >= 1; i-- {
+		send, ok := stack[i].(*ast.SendStmt)
+		if !ok {
+			continue
+		}
+		var list []ast.Stmt
+		switch p := stack[i-1].(type) {
+		case *ast.BlockStmt:
+			list = p.List
+		case *ast.CaseClause:
+			list = p.Body
+		default:
+			return false
+		}
+		for j, st := range list {
+			if st == send {
+				if j+1 < len(list) {
+					_, ret := list[j+1].(*ast.ReturnStmt)
+					return ret
+				}
+				return false
+			}
+		}
+		return false
+	}
+	return false
+}
+
 // summarize describes what body does with obj (a captured variable or a parameter). Uses inside
 // nested function literals, and any use other than send, receive, range, close, len and cap,
 // make the channel escape.
@@ -378,6 +410,9 @@ func (c *checker) summarize(fn ast.Node, obj types.Object) use {
 		}
 		u.guarded = u.guarded || guarded
 		loop := inLoop(stack)
+		if k == opSend && loop && sendThenReturn(stack) {
+			loop = false // at most once per call, wherever the loop stands: maxSends counts it
+		}
 		switch k {
 		case opSend:
 			if !guarded && c.errOnlySend(stack) {

@@ -150,7 +150,10 @@
 //   - goroutines that send in an endless or conditional loop (a stream reader): whether they
 //     send again once the spawner has what it wanted is not known, and they often end when the
 //     spawner closes their source (see Stream decoders). A generator over a slice (sends in
-//     counted loops only) is followed.
+//     counted loops only) is followed;
+//   - a send directly followed by a return (`if err != nil { errc <- err; return }`): inside a
+//     loop too it happens at most once per goroutine, and one goroutine that sends once on every
+//     path (`errc <- nil` after its loop) meets the one receive.
 //
 // Senders that select on a cancelled context, a buffer of len(hosts), and a spawn and receive in
 // the same iteration are fine.

@@ -17,7 +17,7 @@ func readMessage(conn net.Conn) (message, error) { return message{}, nil }
 
 // readLoop reports its read error on errc as its last action (the send is followed by a
 // return): a caller that has received from errc knows readLoop has returned.
-func readLoop(conn net.Conn, msgs chan<- message, errc chan<- error) { // want readLoop:"chanparams\\(1:sends,2:sends\\+final\\)"
+func readLoop(conn net.Conn, msgs chan<- message, errc chan<- error) { // want readLoop:"chanparams\\(1:sends,2:sends=1\\+final\\)"
 	defer conn.Close() // mentions no channel: cannot block after the signal
 	for {
 		m, err := readMessage(conn)

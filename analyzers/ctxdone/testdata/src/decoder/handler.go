@@ -26,7 +26,7 @@ func handler(c net.Conn) {
 
 // decodeFrames is the decoder as a named function: its fact records that its errCh send runs
 // only on a decode error other than EOF or closed.
-func decodeFrames(p net.Conn, frames chan<- *frame, errCh chan<- error) { // want decodeFrames:"chanparams\\(1:sends,2:sends\\+final\\+erronly\\)"
+func decodeFrames(p net.Conn, frames chan<- *frame, errCh chan<- error) { // want decodeFrames:"chanparams\\(1:sends,2:sends=1\\+final\\+erronly\\)"
 	dec := json.NewDecoder(p)
 	for {
 		var f frame
@@ -42,7 +42,7 @@ func decodeFrames(p net.Conn, frames chan<- *frame, errCh chan<- error) { // wan
 }
 
 // decodeAll sends every decode error, io.EOF included.
-func decodeAll(p net.Conn, frames chan<- *frame, errCh chan<- error) { // want decodeAll:"chanparams\\(1:sends,2:sends\\+final\\)"
+func decodeAll(p net.Conn, frames chan<- *frame, errCh chan<- error) { // want decodeAll:"chanparams\\(1:sends,2:sends=1\\+final\\)"
 	dec := json.NewDecoder(p)
 	for {
 		var f frame

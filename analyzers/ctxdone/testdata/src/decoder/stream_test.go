@@ -98,7 +98,7 @@ func TestStreamDecoderSendsEOF(t *testing.T) {
 	frames := make(chan *frame)
 
 	go handler(p2)
-	go func() { // want `goroutines send on errCh, but the spawner can leave through case f := <-frames and return at the end of the function without receiving from it: the goroutine blocks forever and leaks`
+	go func() { // want `goroutine sends on errCh, but the spawner can leave through case f := <-frames and return at the end of the function without receiving from it: the goroutine blocks forever and leaks`
 		dec := json.NewDecoder(p1)
 		for {
 			var f frame
@@ -163,7 +163,7 @@ func TestStreamDecoderPipeLeftOpen(t *testing.T) {
 	frames := make(chan *frame)
 
 	go handler(p2)
-	go func() { // want `goroutines send on errCh, but the spawner can leave through case f := <-frames`
+	go func() { // want `goroutine sends on errCh, but the spawner can leave through case f := <-frames`
 		dec := json.NewDecoder(p1)
 		for {
 			var f frame
@@ -216,7 +216,7 @@ func TestDecodeAllNamed(t *testing.T) {
 	errCh := make(chan error)
 	frames := make(chan *frame)
 	go handler(p2)
-	go decodeAll(p1, frames, errCh) // want `goroutines send on errCh, but the spawner can leave through case f := <-frames and return at the end of the function without receiving from it`
+	go decodeAll(p1, frames, errCh) // want `goroutine sends on errCh, but the spawner can leave through case f := <-frames and return at the end of the function without receiving from it`
 
 	select {
 	case <-time.After(3 * time.Second):
