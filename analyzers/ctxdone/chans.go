@@ -884,6 +884,7 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 		return // a server's Serve result, stranded only as the process shuts down (serveresult.go)
 	}
 	name := v.Name()
+	stopped := su.need == NeedSendOrClose && c.runsUntilStopped(si, v) // stoploop.go
 	var did, act, relMsgPartial string
 	switch su.need {
 	case NeedRecv:
@@ -898,7 +899,7 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 		}
 	case NeedSendOrClose:
 		did, act = "waits to receive from "+name, "sending on it or closing it"
-		if c.runsUntilStopped(si, v) {
+		if stopped {
 			did, act = "runs a loop whose only way out is a receive from "+name, "closing it"
 		}
 	}
@@ -906,37 +907,27 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 	if su.need == NeedRecv && (su.sends > 1 || su.sends < 0) {
 		who = did
 	}
+	where := ""
+	switch lk.kind {
+	case "return":
+		where = "return at line " + strconv.Itoa(c.line(lk.exit.Pos()))
+	case "end":
+		where = "return at the end of the function"
+	case "redefine":
+		where = "start the next iteration, which makes a new " + name + ","
+	}
+	if lk.via != nil {
+		where = "leave through case " + render(lk.via.Comm) + " and " + where
+	}
 	var msg string
-	stopped := su.need == NeedSendOrClose && c.runsUntilStopped(si, v)
 	switch {
 	case stopped:
-		where := "return at line " + strconv.Itoa(c.line(lk.exit.Pos()))
-		if lk.kind == "end" {
-			where = "return at the end of the function"
-		} else if lk.kind == "redefine" {
-			where = "start the next iteration, which makes a new " + name + ","
-		}
-		if lk.via != nil {
-			where = "leave through case " + render(lk.via.Comm) + " and " + where
-		}
 		msg = fmt.Sprintf("%s, but the spawner can %s without %s: the goroutine never ends and leaks, with everything it holds (%s)",
 			who, where, act, costs.ParkedGoroutine.Summary)
 	case su.need == NeedClose && !su.closes:
 		msg = fmt.Sprintf("%s, but %s is never closed: the goroutine blocks forever once the spawner stops sending (%s)",
 			who, name, costs.ParkedGoroutine.Summary)
 	default:
-		where := ""
-		switch lk.kind {
-		case "return":
-			where = "return at line " + strconv.Itoa(c.line(lk.exit.Pos()))
-		case "end":
-			where = "return at the end of the function"
-		case "redefine":
-			where = "start the next iteration, which makes a new " + name + ","
-		}
-		if lk.via != nil {
-			where = "leave through case " + render(lk.via.Comm) + " and " + where
-		}
 		msg = fmt.Sprintf("%s, but the spawner can %s without %s: the goroutine blocks forever and leaks (%s)",
 			who, where, act, costs.ParkedGoroutine.Summary)
 		switch {

@@ -86,16 +86,7 @@ func (c *checker) finiteSenders(su *spawnerUse) bool {
 		if lit == nil {
 			return false
 		}
-		chans := map[types.Object]bool{su.v: true}
-		if si.Kind == spawn.GoStmt {
-			if sig, _ := c.info.TypeOf(lit).(*types.Signature); sig != nil {
-				for i, a := range si.Call.Args {
-					if obj := c.identObj(a); obj == su.v && i < sig.Params().Len() {
-						chans[sig.Params().At(i)] = true
-					}
-				}
-			}
-		}
+		chans := c.litChans(si, lit, su.v)
 		finite := true
 		inspectStack(lit.Body, func(n ast.Node, stack []ast.Node) bool {
 			if _, ok := n.(*ast.FuncLit); ok {
@@ -383,7 +374,7 @@ func (c *checker) closesAfterWait(si *siteInfo, v types.Object) bool {
 			return true
 		}
 		t := c.info.TypeOf(sel.X)
-		if apis.IsNamedOrPointer(t, "sync", "WaitGroup") || apis.IsNamedOrPointer(t, "golang.org/x/sync/errgroup", "Group") {
+		if apis.IsWaitGroup(t) || apis.IsErrgroup(t) {
 			waits = true
 		}
 		return !waits
@@ -414,4 +405,21 @@ func (c *checker) insideRangeOver(def *makeDef, su *spawnerUse, exit ast.Node) b
 		return !found
 	})
 	return found
+}
+
+// litChans returns v and the parameters of the goroutine's function literal that v is passed
+// to (`go func(out chan<- T) { ... }(results)`): the names the literal uses for the channel.
+func (c *checker) litChans(si *siteInfo, lit *ast.FuncLit, v types.Object) map[types.Object]bool {
+	chans := map[types.Object]bool{v: true}
+	if si.Kind != spawn.GoStmt || si.Call == nil {
+		return chans
+	}
+	if sig, _ := c.info.TypeOf(lit).(*types.Signature); sig != nil {
+		for i, a := range si.Call.Args {
+			if c.identObj(a) == v && i < sig.Params().Len() {
+				chans[sig.Params().At(i)] = true
+			}
+		}
+	}
+	return chans
 }

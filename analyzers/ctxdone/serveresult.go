@@ -49,14 +49,7 @@ func (c *checker) litSendsServeResult(si *siteInfo, v *types.Var) bool {
 	if lit == nil {
 		return false
 	}
-	chans := map[types.Object]bool{v: true}
-	if sig, _ := c.info.TypeOf(lit).(*types.Signature); sig != nil && si.Call != nil {
-		for i, a := range si.Call.Args {
-			if c.identObj(a) == v && i < sig.Params().Len() {
-				chans[sig.Params().At(i)] = true
-			}
-		}
-	}
+	chans := c.litChans(si, lit, v)
 	served := map[types.Object]bool{} // variables assigned a serve call's result in the literal
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
 		if _, ok := n.(*ast.FuncLit); ok {
