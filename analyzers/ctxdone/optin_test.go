@@ -25,7 +25,7 @@ func TestOptInBringsBack(t *testing.T) {
 		files []string // the files of the findings the flag brings back, one each
 	}{
 		{"include-tests reports test helpers and doubles", ctxdone.Config{IncludeTests: true}, "helpers", []string{"fake_watcher.go", "helper.go"}},
-		{"include-main reports command packages", ctxdone.Config{IncludeMain: true}, "cmdpkg", []string{"cmd.go"}},
+		{"include-main reports command packages", ctxdone.Config{IncludeMain: true}, "cmdpkg", []string{"cmd.go", "prompt.go"}},
 		{"loops-any-context reports loops on contexts nothing shows cancelled", ctxdone.Config{LoopsAnyContext: true}, "loops", []string{"quiet.go", "quiet.go", "quiet.go", "quiet.go"}},
 		{"server-errors reports Serve errors stranded at shutdown", ctxdone.Config{ServerErrors: true}, "serverstop", []string{"serverstop.go", "serverstop.go", "serverstop.go"}},
 		{"server-errors reports ListenAndServe's error after Shutdown", ctxdone.Config{ServerErrors: true}, "premature", []string{"premature.go"}},

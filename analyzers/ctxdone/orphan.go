@@ -1410,6 +1410,14 @@ func (o *orphans) unbuffered(cl *orphanClass) bool {
 	return true
 }
 
+// commandGoroutine reports whether fn runs as a goroutine of a command package (lifetime.go): what
+// such a goroutine is stranded on, it waits for only while the command's process exits, which is
+// why the spawn-site checks leave command packages alone (skipSpawner). An operation on the
+// command's own path, outside any goroutine, is still reported: blocking there hangs the command.
+func (o *orphans) commandGoroutine(fn *ssa.Function) bool {
+	return !o.c.cfg.IncludeMain && o.c.commandPackage() && o.inGoroutine(fn)
+}
+
 // inGoroutine reports whether fn runs as a goroutine of its own: a go statement starts it, or it is
 // called only from functions a go statement starts.
 func (o *orphans) inGoroutine(fn *ssa.Function) bool {
@@ -1433,7 +1441,8 @@ func (o *orphans) inGoroutine(fn *ssa.Function) bool {
 
 func (o *orphans) reportStranded(so strandedOp, cl *orphanClass) {
 	op := so.op
-	if !op.pos.IsValid() || strings.HasSuffix(o.c.pass.Fset.Position(op.pos).Filename, "_test.go") {
+	if !op.pos.IsValid() || strings.HasSuffix(o.c.pass.Fset.Position(op.pos).Filename, "_test.go") ||
+		o.commandGoroutine(op.fn) {
 		return
 	}
 	name := o.chanName(op.ch, cl)
@@ -1743,6 +1752,9 @@ func (o *orphans) reportOp(op oOp, cl *orphanClass, self bool) {
 	file := o.c.pass.Fset.Position(op.pos).Filename
 	if strings.HasSuffix(file, "_test.go") {
 		return // a test that hangs fails on its own
+	}
+	if o.commandGoroutine(op.fn) {
+		return
 	}
 	top := op.fn
 	for top.Parent() != nil {
