@@ -627,13 +627,13 @@
 //     variables (or in slices and maps kept there); local channels are the premature-return
 //     check's. A struct kept in a package variable is a process-wide singleton: what its loops
 //     strand when the process shuts down is not reported.
-//   - In a command package (see "Not reported" above: it imports a command-line framework or lies
-//     below a cmd directory), a goroutine's orphaned, self-waiting or stranded operation, and a
-//     goroutine's wait on a context nothing cancels, are not reported: like the goroutines the
-//     spawn-site checks leave alone there, it waits only while the command's process exits (an
-//     interrupted prompt's stdin reader: terraform's UIInput, held-out run 22). An operation on
-//     the command's own path, outside any goroutine, is still reported: it hangs the command.
-//     -ctxdone.include-main reports them all.
+//   - Process-lifetime goroutines, as the spawn-site checks define them (see "Not reported"
+//     above): in a command package (it imports a command-line framework or lies below a cmd
+//     directory), and in package main when main, init or a function main runs once starts them, a
+//     goroutine's orphaned, self-waiting or stranded operation, and its wait on a context nothing
+//     cancels, are not reported: it waits only while the process exits (an interrupted prompt's
+//     stdin reader: terraform's UIInput, held-out run 22). An operation outside any goroutine is
+//     still reported: it hangs the command. -ctxdone.include-main reports them all.
 //   - Whether the stranded goroutine could watch a way out kept in a field is decided by type: a
 //     struct of the same type counts even when it is another value.
 //
@@ -656,7 +656,7 @@
 //     the caller may be cancelled, and WithTimeout or WithDeadline cancel themselves;
 //   - the goroutine does not live as long as the process anyway (started from a function that
 //     package main runs once, or kept in a struct a package variable holds, or a goroutine of a
-//     command package).
+//     command package: see the process-lifetime limit of the stranded operations above).
 //
 // WRONG: the only call of c.cancel runs after the wait it should release.
 //

@@ -57,7 +57,7 @@ func (o *orphans) checkWait(fn *ssa.Function, wait *ssa.UnOp, ctx ssa.Value) {
 		return
 	}
 	sites, ok := o.cancelCalls(call)
-	if !ok || o.processLifetime(fn, call) || o.commandGoroutine(fn) {
+	if !ok || o.processLifetime(fn, call) || o.processGoroutine(fn) {
 		return
 	}
 	for _, s := range sites {

@@ -1410,12 +1410,39 @@ func (o *orphans) unbuffered(cl *orphanClass) bool {
 	return true
 }
 
-// commandGoroutine reports whether fn runs as a goroutine of a command package (lifetime.go): what
-// such a goroutine is stranded on, it waits for only while the command's process exits, which is
-// why the spawn-site checks leave command packages alone (skipSpawner). An operation on the
-// command's own path, outside any goroutine, is still reported: blocking there hangs the command.
-func (o *orphans) commandGoroutine(fn *ssa.Function) bool {
-	return !o.c.cfg.IncludeMain && o.c.commandPackage() && o.inGoroutine(fn)
+// processGoroutine reports whether fn runs as a goroutine that, by this package's own evidence,
+// lives as long as the process: a goroutine of a command package, or one that package main starts
+// from main, init or a function main runs once (lifetime.go). What such a goroutine is stranded
+// on, it waits for only while the process exits, which is why the spawn-site checks leave these
+// spawners alone (skipSpawner). An operation outside any goroutine is still reported: blocking
+// there hangs the command.
+func (o *orphans) processGoroutine(fn *ssa.Function) bool {
+	if o.c.cfg.IncludeMain || !o.inGoroutine(fn) {
+		return false
+	}
+	return o.c.commandPackage() || (o.main && o.startedOnce(fn, 0))
+}
+
+// startedOnce reports whether every go statement or call that runs fn sits in a function package
+// main runs once, or in a function only such go statements run.
+func (o *orphans) startedOnce(fn *ssa.Function, depth int) bool {
+	calls := o.calls[fn]
+	if depth > 3 || len(calls) == 0 {
+		return false
+	}
+	once := o.c.runOnce()
+	for _, c := range calls {
+		if _, ok := c.(*ssa.Go); ok {
+			if f, ok := topFunc(c.Parent()).Object().(*types.Func); !ok || !once[f] {
+				return false
+			}
+			continue
+		}
+		if !o.startedOnce(c.Parent(), depth+1) {
+			return false
+		}
+	}
+	return true
 }
 
 // inGoroutine reports whether fn runs as a goroutine of its own: a go statement starts it, or it is
@@ -1442,7 +1469,7 @@ func (o *orphans) inGoroutine(fn *ssa.Function) bool {
 func (o *orphans) reportStranded(so strandedOp, cl *orphanClass) {
 	op := so.op
 	if !op.pos.IsValid() || strings.HasSuffix(o.c.pass.Fset.Position(op.pos).Filename, "_test.go") ||
-		o.commandGoroutine(op.fn) {
+		o.processGoroutine(op.fn) {
 		return
 	}
 	name := o.chanName(op.ch, cl)
@@ -1753,7 +1780,7 @@ func (o *orphans) reportOp(op oOp, cl *orphanClass, self bool) {
 	if strings.HasSuffix(file, "_test.go") {
 		return // a test that hangs fails on its own
 	}
-	if o.commandGoroutine(op.fn) {
+	if o.processGoroutine(op.fn) {
 		return
 	}
 	top := op.fn
