@@ -867,6 +867,9 @@ func (c *checker) checkChan(si *siteInfo, v *types.Var, def *makeDef, su *spawne
 		return
 	}
 	signals := mergeSignals(c.completionChans(si, v, def, su), c.exclusiveChans(si, v, def, su))
+	if su.need == NeedRecv {
+		signals = mergeSignals(signals, c.groupDoneChans(def, su)) // groupdone.go
+	}
 	lk := c.leakPath(g, si, def, su, signals, c.serverStops(si, v, su))
 	if lk == nil {
 		return

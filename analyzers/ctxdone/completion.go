@@ -61,19 +61,28 @@ func (c *checker) completionChans(si *siteInfo, v *types.Var, def *makeDef, su *
 // goroutine is its definition, a receive, len or cap.
 func (c *checker) spawnerOnlyReceives(si *siteInfo, e *types.Var, def *makeDef) bool {
 	ok := true
-	inspectStack(astx.FuncBody(def.fn), func(n ast.Node, stack []ast.Node) bool {
-		if !ok {
+	skip := func(n ast.Node) bool {
+		if n != si.Node || (si.Lit() == nil && si.Kind != spawn.GoStmt) {
 			return false
 		}
-		if n == si.Node {
-			if si.Lit() != nil || si.Kind == spawn.GoStmt {
-				// si's own goroutine: checked by goroutineEndsWith. Its receiver and
-				// non-argument parts do not mention e in practice; be strict anyway.
-				if si.Recv != nil && mentions(c.info, si.Recv, e) {
-					ok = false
-				}
-				return false
-			}
+		// si's own goroutine: checked by goroutineEndsWith. Its receiver and non-argument
+		// parts do not mention e in practice; be strict anyway.
+		if si.Recv != nil && mentions(c.info, si.Recv, e) {
+			ok = false
+		}
+		return true
+	}
+	return c.onlyReceives(def, e, skip, true) && ok
+}
+
+// onlyReceives reports whether every use of e in the function that makes it (def), outside the
+// nodes skip selects, is its definition or a receive (or len or cap, with withLen) outside any
+// function literal.
+func (c *checker) onlyReceives(def *makeDef, e *types.Var, skip func(ast.Node) bool, withLen bool) bool {
+	ok := true
+	inspectStack(astx.FuncBody(def.fn), func(n ast.Node, stack []ast.Node) bool {
+		if !ok || skip(n) {
+			return false
 		}
 		id, isID := n.(*ast.Ident)
 		if !isID || (c.info.Uses[id] != e && c.info.Defs[id] != e) {
@@ -85,10 +94,10 @@ func (c *checker) spawnerOnlyReceives(si *siteInfo, e *types.Var, def *makeDef) 
 				return false
 			}
 		}
-		switch k, _ := classify(c.info, id, stack); k {
-		case opDef:
+		switch k, _ := classify(c.info, id, stack); {
+		case k == opDef:
 			ok = nodeContains(def.stmt, id)
-		case opRecv, opLen:
+		case k == opRecv, k == opLen && withLen:
 		default:
 			ok = false
 		}

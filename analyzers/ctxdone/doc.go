@@ -44,6 +44,14 @@
 // leaking: by then the reader is past its last send. ChanParamsFact carries this (`+final`) for
 // named functions.
 //
+// A group's completion counts the same way for all its goroutines: a local channel closed only by
+// a closer goroutine `go func() { wg.Wait(); close(done) }()` (a sync.WaitGroup or an
+// errgroup.Group), which the spawner only receives from, when every sender is one the group waits
+// for to the end (its function literal starts with `defer wg.Done()`, or it is started by the
+// group's Go). Once done is closed every send has been received, so a loop that collects errors
+// until `case <-done` leaks nothing (kubevela's addon loader, held-out run 23); a return on the
+// first error received still strands the senders still due, and is reported at that return.
+//
 // A goroutine that sends once, on one of several channels on exclusive paths (an error on errCh
 // or a result on outCh, never both), is completed by a receive from any of them: its sends add
 // up to one, so after `case out := <-outCh` the errCh send can no longer happen, and an exit
@@ -815,8 +823,9 @@
 //     as its last value is fine, but the same loop's other early return is not; the finding is
 //     right and its related position points at the first return.
 //   - Completion signals are recognised only as a second local channel that one goroutine sends
-//     on or closes as its last action; an in-band signal (the error item of the same channel),
-//     a sync.WaitGroup, or a signal from several goroutines counted by the spawner is not.
+//     on or closes as its last action, or that a closer closes right after the group's Wait; an
+//     in-band signal (the error item of the same channel), a wg.Done called anywhere but in a
+//     leading defer, or a signal from several goroutines counted by the spawner is not.
 //   - Select cases that send on another channel are not followed as ways out: whether anyone
 //     receives there is unknown.
 //   - Receives in bounded loops (`for i := 0; i < n; i++ { <-ch }`) are not counted, so such
