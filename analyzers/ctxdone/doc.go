@@ -823,7 +823,9 @@
 //     as its last value is fine, but the same loop's other early return is not; the finding is
 //     right and its related position points at the first return.
 //   - Completion signals are recognised only as a second local channel that one goroutine sends
-//     on or closes as its last action, or that a closer closes right after the group's Wait; an
+//     on or closes as its last action, or that a closer closes right after the group's Wait (a
+//     closer that sends instead, `wg.Wait(); done <- struct{}{}`, is not matched: a first-error
+//     return beside it is reported, but its message names the done exit); an
 //     in-band signal (the error item of the same channel), a wg.Done called anywhere but in a
 //     leading defer, or a signal from several goroutines counted by the spawner is not.
 //   - Select cases that send on another channel are not followed as ways out: whether anyone
