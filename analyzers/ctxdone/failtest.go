@@ -68,11 +68,11 @@ var shoenigFails = map[string]failKind{
 // failsTest reports whether the statement n fails (or skips) the running test: a call of a
 // testing.TB failure method, or of an assertion helper of the table whose outcome is a failure.
 func (c *checker) failsTest(n ast.Node, b *cfg.Block) bool {
-	es, ok := n.(*ast.ExprStmt)
+	st, ok := n.(ast.Stmt)
 	if !ok {
 		return false
 	}
-	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	call, ok := exprCall(st)
 	if !ok {
 		return false
 	}

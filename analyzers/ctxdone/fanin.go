@@ -365,16 +365,7 @@ func (c *checker) closesAfterWait(si *siteInfo, v types.Object) bool {
 	}
 	waits := false
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return !waits
-		}
-		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Wait" {
-			return true
-		}
-		t := c.info.TypeOf(sel.X)
-		if apis.IsWaitGroup(t) || apis.IsErrgroup(t) {
+		if call, ok := n.(*ast.CallExpr); ok && c.groupWaited(call) != nil {
 			waits = true
 		}
 		return !waits

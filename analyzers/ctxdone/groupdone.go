@@ -82,11 +82,8 @@ func (c *checker) waitThenClose(lit *ast.FuncLit) (group types.Object, e *types.
 	if !ok {
 		return nil, nil
 	}
-	sel, ok := ast.Unparen(wait.Fun).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "Wait" || len(wait.Args) != 0 {
-		return nil, nil
-	}
-	if t := c.info.TypeOf(sel.X); !apis.IsWaitGroup(t) && !apis.IsErrgroup(t) {
+	waited := c.groupWaited(wait)
+	if waited == nil {
 		return nil, nil
 	}
 	closeCall, ok := exprCall(lit.Body.List[1])
@@ -98,7 +95,7 @@ func (c *checker) waitThenClose(lit *ast.FuncLit) (group types.Object, e *types.
 		return nil, nil
 	}
 	v, _ := c.info.Uses[id].(*types.Var)
-	group = c.varOf(sel.X)
+	group = c.varOf(waited)
 	if v == nil || group == nil {
 		return nil, nil
 	}
@@ -121,6 +118,18 @@ func (c *checker) waitedFor(si *siteInfo, group types.Object) bool {
 	}
 	sel, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr)
 	return ok && sel.Sel.Name == "Done" && apis.IsWaitGroup(c.info.TypeOf(sel.X)) && c.varOf(sel.X) == group
+}
+
+// groupWaited returns W when call is W.Wait() of a sync.WaitGroup or errgroup.Group, else nil.
+func (c *checker) groupWaited(call *ast.CallExpr) ast.Expr {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Wait" || len(call.Args) != 0 {
+		return nil
+	}
+	if t := c.info.TypeOf(sel.X); apis.IsWaitGroup(t) || apis.IsErrgroup(t) {
+		return sel.X
+	}
+	return nil
 }
 
 // exprCall returns the call an expression statement makes.
