@@ -46,7 +46,8 @@
 //
 // A group's completion counts the same way for all its goroutines: a local channel closed only by
 // a closer goroutine `go func() { wg.Wait(); close(done) }()` (a sync.WaitGroup or an
-// errgroup.Group), which the spawner only receives from, when every sender is one the group waits
+// errgroup.Group), or sent one value by a closer `go func() { wg.Wait(); done <- true }()`, which
+// the spawner only receives from, when every sender is one the group waits
 // for to the end (its function literal starts with `defer wg.Done()`, or it is started by the
 // group's Go). Once done is closed every send has been received, so a loop that collects errors
 // until `case <-done` leaks nothing (kubevela's addon loader, held-out run 23); a return on the
@@ -823,10 +824,9 @@
 //     as its last value is fine, but the same loop's other early return is not; the finding is
 //     right and its related position points at the first return.
 //   - Completion signals are recognised only as a second local channel that one goroutine sends
-//     on or closes as its last action, or that a closer closes right after the group's Wait (a
-//     closer that sends instead, `wg.Wait(); done <- struct{}{}`, is not matched: a first-error
-//     return beside it is reported, but its message names the done exit); an
-//     in-band signal (the error item of the same channel), a wg.Done called anywhere but in a
+//     on or closes as its last action, or that a closer closes or sends one value on right after
+//     the group's Wait (a closer doing anything else between, such as logging, is not matched);
+//     an in-band signal (the error item of the same channel), a wg.Done called anywhere but in a
 //     leading defer, or a signal from several goroutines counted by the spawner is not.
 //   - Select cases that send on another channel are not followed as ways out: whether anyone
 //     receives there is unknown.

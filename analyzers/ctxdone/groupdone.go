@@ -35,12 +35,14 @@ import (
 // Each worker's wg.Done runs after its last send, so once done is closed every send has been
 // received: leaving through `case <-done` strands nobody. groupDoneChans finds such channels, and
 // the path search treats a receive from one as the spawner's part done for all the goroutines
-// (kubevela's addon loader, held-out run 23). A return on the first error received still strands
-// the workers that have not sent yet, and is still reported.
+// (kubevela's addon loader, held-out run 23). A closer that sends one value instead of closing
+// (`wg.Wait(); done <- struct{}{}`) proves the same once its value is received (karmada's cache,
+// run 23). A return on the first error received still strands the workers that have not sent
+// yet, and is still reported, at that return.
 
 // groupDoneChans returns the local channels whose receipt proves that every goroutine of su has
 // finished: made in the spawner's function, closed only by one closer goroutine whose body is
-// `W.Wait(); close(e)`, used by the spawner's function otherwise only to receive, where every
+// `W.Wait(); close(e)` or `W.Wait(); e <- v`, used by the spawner's function otherwise only to receive, where every
 // goroutine of su is one W waits for to the end: a go statement's function literal that starts
 // with `defer W.Done()`, or W.Go(...) of the same WaitGroup or errgroup.Group.
 func (c *checker) groupDoneChans(def *makeDef, su *spawnerUse) map[types.Object]bool {
@@ -72,8 +74,9 @@ func (c *checker) groupDoneChans(def *makeDef, su *spawnerUse) map[types.Object]
 	return out
 }
 
-// waitThenClose matches a closer literal whose body is exactly `W.Wait(); close(e)` for a
-// sync.WaitGroup or errgroup.Group W, and returns W's variable and e.
+// waitThenClose matches a closer literal whose body is exactly `W.Wait(); close(e)`, or
+// `W.Wait(); e <- v` (one value sent once: receiving it proves Wait returned just as a close
+// does), for a sync.WaitGroup or errgroup.Group W, and returns W's variable and e.
 func (c *checker) waitThenClose(lit *ast.FuncLit) (group types.Object, e *types.Var) {
 	if len(lit.Body.List) != 2 {
 		return nil, nil
@@ -86,11 +89,7 @@ func (c *checker) waitThenClose(lit *ast.FuncLit) (group types.Object, e *types.
 	if waited == nil {
 		return nil, nil
 	}
-	closeCall, ok := exprCall(lit.Body.List[1])
-	if !ok || !apis.IsBuiltinCall(c.info, closeCall, "close") || len(closeCall.Args) != 1 {
-		return nil, nil
-	}
-	id, ok := ast.Unparen(closeCall.Args[0]).(*ast.Ident)
+	id, ok := ast.Unparen(signalledChan(c.info, lit.Body.List[1])).(*ast.Ident)
 	if !ok {
 		return nil, nil
 	}
@@ -130,6 +129,19 @@ func (c *checker) groupWaited(call *ast.CallExpr) ast.Expr {
 		return sel.X
 	}
 	return nil
+}
+
+// signalledChan returns the channel expression s closes (`close(e)`) or sends on (`e <- v`),
+// else nil.
+func signalledChan(info *types.Info, s ast.Stmt) ast.Expr {
+	if send, ok := s.(*ast.SendStmt); ok {
+		return send.Chan
+	}
+	call, ok := exprCall(s)
+	if !ok || !apis.IsBuiltinCall(info, call, "close") || len(call.Args) != 1 {
+		return nil
+	}
+	return call.Args[0]
 }
 
 // exprCall returns the call an expression statement makes.
