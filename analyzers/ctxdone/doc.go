@@ -47,11 +47,12 @@
 // A group's completion counts the same way for all its goroutines: a local channel closed only by
 // a closer goroutine `go func() { wg.Wait(); close(done) }()` (a sync.WaitGroup or an
 // errgroup.Group), or sent one value by a closer `go func() { wg.Wait(); done <- true }()`, which
-// the spawner only receives from, when every sender is one the group waits
-// for to the end (its function literal starts with `defer wg.Done()`, or it is started by the
-// group's Go). Once done is closed every send has been received, so a loop that collects errors
-// until `case <-done` leaks nothing (kubevela's addon loader, held-out run 23); a return on the
-// first error received still strands the senders still due, and is reported at that return.
+// the spawner only receives from, when every sender is one the group waits for to the end (its
+// function literal starts with `defer wg.Done()`, or it is started by the group's Go). Once done
+// is closed, or its one value received, every send has been received, so a loop that collects
+// errors until `case <-done` leaks nothing (kubevela's addon loader, held-out run 23); a return on
+// the first error received still strands the senders still due, and is reported at that return
+// (with a sending closer, the closer is stranded too, and reported with the buffer fix).
 //
 // A goroutine that sends once, on one of several channels on exclusive paths (an error on errCh
 // or a result on outCh, never both), is completed by a receive from any of them: its sends add

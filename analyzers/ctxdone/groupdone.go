@@ -41,10 +41,10 @@ import (
 // yet, and is still reported, at that return.
 
 // groupDoneChans returns the local channels whose receipt proves that every goroutine of su has
-// finished: made in the spawner's function, closed only by one closer goroutine whose body is
-// `W.Wait(); close(e)` or `W.Wait(); e <- v`, used by the spawner's function otherwise only to receive, where every
-// goroutine of su is one W waits for to the end: a go statement's function literal that starts
-// with `defer W.Done()`, or W.Go(...) of the same WaitGroup or errgroup.Group.
+// finished: made in the spawner's function, signalled only by one closer goroutine whose body is
+// `W.Wait(); close(e)` or `W.Wait(); e <- v`, used by the spawner's function otherwise only to
+// receive, where every goroutine of su is one W waits for to the end: a go statement's function
+// literal that starts with `defer W.Done()`, or W.Go(...) of the same WaitGroup or errgroup.Group.
 func (c *checker) groupDoneChans(def *makeDef, su *spawnerUse) map[types.Object]bool {
 	var out map[types.Object]bool
 	ast.Inspect(astx.FuncBody(def.fn), func(n ast.Node) bool {
@@ -56,8 +56,12 @@ func (c *checker) groupDoneChans(def *makeDef, su *spawnerUse) map[types.Object]
 		if !ok || len(gs.Call.Args) > 0 {
 			return true
 		}
-		group, e := c.waitThenClose(lit)
-		if e == nil || c.makes[e] == nil || c.makes[e].fn != def.fn || !c.onlyReceives(c.makes[e], e, func(n ast.Node) bool { return n == lit }, false) {
+		group, e := c.waitThenSignal(lit)
+		if e == nil {
+			return true
+		}
+		mk := c.makes[e]
+		if mk == nil || mk.fn != def.fn || !c.onlyReceives(mk, e, func(n ast.Node) bool { return n == lit }, false) {
 			return true
 		}
 		for _, si := range su.goroutines {
@@ -74,10 +78,10 @@ func (c *checker) groupDoneChans(def *makeDef, su *spawnerUse) map[types.Object]
 	return out
 }
 
-// waitThenClose matches a closer literal whose body is exactly `W.Wait(); close(e)`, or
+// waitThenSignal matches a closer literal whose body is exactly `W.Wait(); close(e)`, or
 // `W.Wait(); e <- v` (one value sent once: receiving it proves Wait returned just as a close
 // does), for a sync.WaitGroup or errgroup.Group W, and returns W's variable and e.
-func (c *checker) waitThenClose(lit *ast.FuncLit) (group types.Object, e *types.Var) {
+func (c *checker) waitThenSignal(lit *ast.FuncLit) (group types.Object, e *types.Var) {
 	if len(lit.Body.List) != 2 {
 		return nil, nil
 	}
