@@ -525,7 +525,7 @@ func isValueExtractor(info *types.Info, call *ast.CallExpr) bool {
 	if len(call.Args) != 1 {
 		return false
 	}
-	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	sig, ok := apis.UnderOf(info, call.Fun).(*types.Signature)
 	if !ok || sig.Results().Len() == 0 {
 		return false
 	}
@@ -639,7 +639,7 @@ func (ck *checker) argUsed(e *env, call *ast.CallExpr, i int, want role) bool {
 	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
 		return false // conversion or builtin (append, len): no goroutine work of its own
 	}
-	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	sig, ok := apis.UnderOf(info, call.Fun).(*types.Signature)
 	if !ok {
 		return false
 	}
@@ -719,7 +719,7 @@ func (ck *checker) requestArg(call *ast.CallExpr, i int, a ast.Expr, prefix stri
 // calleeSummary returns the in-package summary of call's callee when its parameter i is a request.
 func (ck *checker) calleeSummary(call *ast.CallExpr, i int) (*Uses, bool) {
 	info := ck.pass.TypesInfo
-	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	sig, ok := apis.UnderOf(info, call.Fun).(*types.Signature)
 	if !ok {
 		return nil, false
 	}
@@ -746,7 +746,7 @@ func funcLabel(fn ast.Node) string {
 // request argument i. Unknown callees are assumed not to: most helpers read headers and URLs.
 func (ck *checker) requestArgUsed(call *ast.CallExpr, i int) (body, form bool) {
 	info := ck.pass.TypesInfo
-	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	sig, ok := apis.UnderOf(info, call.Fun).(*types.Signature)
 	if !ok {
 		return false, false
 	}

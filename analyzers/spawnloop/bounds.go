@@ -585,7 +585,7 @@ func (c *checker) registered(body *ast.BlockStmt, ev *event) bool {
 		if _, isField := info.Selections[sel]; !isField {
 			return "", false
 		}
-		if _, isMap := info.TypeOf(sel).Underlying().(*types.Map); !isMap {
+		if _, isMap := apis.UnderOf(info, sel).(*types.Map); !isMap {
 			return "", false
 		}
 		return types.ExprString(sel), true

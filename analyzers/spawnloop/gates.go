@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/goroguard/goroguard/internal/apis"
 	"github.com/goroguard/goroguard/internal/astx"
 )
 
@@ -303,7 +304,7 @@ func (c *checker) keyTest(e ast.Expr, stack []ast.Node, fnIdx int) (obj types.Ob
 		}
 	case *ast.IndexExpr:
 		if m := c.mapObject(x.X); m != nil {
-			if b, isBasic := info.TypeOf(x).Underlying().(*types.Basic); isBasic && b.Kind() == types.Bool {
+			if b, isBasic := apis.UnderOf(info, x).(*types.Basic); isBasic && b.Kind() == types.Bool {
 				return m, true, false, true
 			}
 		}

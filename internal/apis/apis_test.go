@@ -506,3 +506,25 @@ func TestTrimVendor(t *testing.T) {
 		})
 	}
 }
+
+// TestUnderOf: an expression the type checker recorded no type for (built from a missing
+// import's names) is Invalid, not a panic; a typed one is its underlying type.
+func TestUnderOf(t *testing.T) {
+	t.Parallel()
+	typed := ast.NewIdent("typed")
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{
+		typed: {Type: types.NewNamed(types.NewTypeName(token.NoPos, nil, "T", nil), types.Typ[types.Int], nil)},
+	}}
+	for _, tc := range []struct {
+		name string
+		e    ast.Expr
+		want types.Type
+	}{
+		{"typed expression", typed, types.Typ[types.Int]},
+		{"expression without a type", ast.NewIdent("untyped"), types.Typ[types.Invalid]},
+	} {
+		if got := UnderOf(info, tc.e); got != tc.want {
+			t.Errorf("%s: UnderOf = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@
 package apis
 
 import (
+	"go/ast"
 	"go/types"
 	"strings"
 )
@@ -78,4 +79,14 @@ func IsChan(t types.Type) (*types.Chan, bool) {
 	}
 	c, ok := t.Underlying().(*types.Chan)
 	return c, ok
+}
+
+// UnderOf returns the underlying type of e, or types.Typ[types.Invalid] when the type checker
+// recorded none: in a package analysed despite a missing import, an expression built from that
+// package's names has no type, and Underlying on it would panic.
+func UnderOf(info *types.Info, e ast.Expr) types.Type {
+	if t := info.TypeOf(e); t != nil {
+		return t.Underlying()
+	}
+	return types.Typ[types.Invalid]
 }
