@@ -5,6 +5,7 @@ package main_test
 
 import (
 	"bytes"
+	"flag"
 	"go/ast"
 	"go/format"
 	"go/parser"
@@ -16,14 +17,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goroguard/goroguard/analyzers"
 	"github.com/goroguard/goroguard/internal/e2e"
 )
 
-// allOptIn are the analyzers' opt-in flags, so that the broad modes' code runs too.
-var allOptIn = []string{
-	"-ctxdone.include-tests", "-ctxdone.include-main", "-ctxdone.loops-any-context",
-	"-ctxdone.package-channels", "-ctxdone.server-errors", "-hotcgo.deep", "-hotcgo.loops",
-	"-spawnloop.include-tests", "-spawnloop.report-accept-loops", "-spawnloop.report-unknown-sources",
+// optInFlags turns on every boolean flag of every analyzer of the registry, so that the broad
+// modes' code runs too; a flag added later is covered without editing this test.
+func optInFlags() []string {
+	var args []string
+	for _, a := range analyzers.All() {
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				args = append(args, "-"+a.Name+"."+f.Name+"=true")
+			}
+		})
+	}
+	return args
 }
 
 // TestMissingImports copies every analyzer's testdata packages into one module, once as they
@@ -36,16 +45,17 @@ var allOptIn = []string{
 func TestMissingImports(t *testing.T) {
 	t.Parallel()
 	bin := e2e.Goroguard(t)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/missing\n\ngo 1.26\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := writeModule(t, map[string]string{"go.mod": "module example.com/missing\n\ngo 1.26\n"})
 	copies := copyTestdataMissing(t, dir)
 	if copies < 40 {
 		t.Fatalf("only %d package copies with a missing import: the testdata walk is broken", copies)
 	}
 	// GOPROXY=off: the go command gives up on gone.example at once.
-	r := e2e.Run(t, dir, []string{"GOPROXY=off", "GOFLAGS=-mod=mod"}, bin, append(slices.Clone(allOptIn), "-json", "./...")...)
+	flags := optInFlags()
+	if len(flags) < 10 {
+		t.Fatalf("only %d boolean analyzer flags in the registry: %v", len(flags), flags)
+	}
+	r := e2e.Run(t, dir, []string{"GOPROXY=off", "GOFLAGS=-mod=mod"}, bin, append(flags, "-json", "./...")...)
 	for _, bad := range []string{"internal error", "panic:"} {
 		if strings.Contains(r.Output(), bad) {
 			t.Errorf("goroguard says %q on packages with a missing import:\n%s", bad, firstLines(r.Output(), bad, 12))
